@@ -1,0 +1,44 @@
+"""/api/v1/: one router for every app's endpoints, plus schema, docs and health."""
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.urls import path
+from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from core.api import drf_problem
+from registry.api import EntityViewSet, MyMembershipsView
+
+router = SimpleRouter(trailing_slash="")
+router.register("entities", EntityViewSet, basename="entity")
+
+
+@extend_schema(
+    summary="Service status (checks the database)",
+    responses={200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()})},
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return drf_problem(503, "database unreachable")
+    return Response({"status": "ok", "database": "ok"})
+
+
+urlpatterns = [
+    path("health", health, name="api-health"),
+    path("me/memberships", MyMembershipsView.as_view(), name="api-my-memberships"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]

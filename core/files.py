@@ -1,0 +1,74 @@
+"""Uploaded documents: what we accept and where private files live."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+
+class PrivateStorage(LazyObject):
+    """Storage for confidential files: no public URL, served only by views that check
+    the access rule. Lazy so that test settings can move it to a temporary folder."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = PrivateStorage()
+
+
+def sha256_of(uploaded) -> str:
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def validate_pdf(uploaded, *, max_bytes: int | None = None) -> str:
+    """Check that an upload is a real, readable PDF within the size limit.
+
+    The extension and the browser's content type are not trusted: the file must start
+    with the PDF signature and pypdf must be able to read its page tree. Returns the
+    SHA-256 of the content, to be stored beside the file as its fingerprint.
+    """
+    limit = max_bytes or settings.PUSH_MAX_PDF_BYTES
+    if uploaded.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the largest accepted is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+        )
+    if not uploaded.name.lower().endswith(".pdf"):
+        raise ValidationError(_("Only PDF files are accepted (the name must end in .pdf)."), code="extension")
+    uploaded.seek(0)
+    head = uploaded.read(1024)
+    uploaded.seek(0)
+    if b"%PDF-" not in head:
+        raise ValidationError(
+            _("The file is not a PDF document, even if its name ends in .pdf."), code="not_pdf"
+        )
+    try:
+        reader = PdfReader(uploaded)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("The PDF is password-protected: upload a copy without a password."), code="encrypted"
+            )
+        if len(reader.pages) == 0:
+            raise ValidationError(_("The PDF has no pages."), code="no_pages")
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        raise ValidationError(_("The PDF is damaged and cannot be read."), code="damaged")
+    finally:
+        uploaded.seek(0)
+    return sha256_of(uploaded)

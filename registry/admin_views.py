@@ -1,0 +1,93 @@
+"""Admin views beyond modeladmin's CRUD: deciding accreditation requests and downloading
+designation acts. Thin: the rules are in registry.services and registry.access."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from . import access, services
+from .models import AccreditationRequest
+
+
+def _visible_request(request, pk) -> AccreditationRequest:
+    """The accreditation request if the user may see it; 404 otherwise, so that other
+    entities' requests cannot even be discovered by id."""
+    if not request.user.has_perm("registry.view_accreditationrequest"):
+        raise Http404
+    queryset = access.scope(AccreditationRequest.objects.select_related("entity"), request.user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _inspect_url(request_obj):
+    return reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk])
+
+
+def designation_act_download(request, pk):
+    request_obj = _visible_request(request, pk)
+    if not request_obj.designation_act:
+        raise Http404
+    response = FileResponse(
+        request_obj.designation_act.open("rb"),
+        as_attachment=True,
+        filename=f"atto-designazione-{request_obj.reference}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def approve(request, pk):
+    request_obj = _visible_request(request, pk)
+    try:
+        membership = services.approve_accreditation_request(request_id=request_obj.pk, decided_by=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_inspect_url(request_obj))
+    messages.success(
+        request,
+        _("Request approved: %(person)s is now %(role)s of %(entity)s. An e-mail with a link to set the password has been sent.")
+        % {"person": membership.user, "role": membership.get_role_display(), "entity": membership.entity},
+    )
+    return redirect("registry_accreditationrequest_modeladmin_index")
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("The requester receives this text by e-mail: say what is wrong and what to do."),
+        max_length=2000,
+    )
+
+
+def reject(request, pk):
+    request_obj = _visible_request(request, pk)
+    if not request.user.has_perm("registry.decide_accreditationrequest") or not access.is_regional(request.user):
+        raise PermissionDenied
+    form = RejectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reject_accreditation_request(
+                request_id=request_obj.pk, decided_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_inspect_url(request_obj))
+        messages.success(request, _("Request rejected; the requester has been told why by e-mail."))
+        return redirect("registry_accreditationrequest_modeladmin_index")
+    return TemplateResponse(
+        request,
+        "registry/admin/reject.html",
+        {"request_obj": request_obj, "form": form, "inspect_url": _inspect_url(request_obj)},
+    )

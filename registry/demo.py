@@ -1,0 +1,95 @@
+"""Demo people of the registry: one per role, plus a pending accreditation request."""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from stdnum.it import codicefiscale
+
+from core.pdf import blank_pdf
+
+from . import roles, services
+from .models import AccreditationRequest, AccreditationState, Area, Entity, Membership, RequestStatus, Role
+from .seeding import REGION
+
+
+def _fiscal_code(stem: str) -> str:
+    return stem + codicefiscale.calc_check_digit(stem)
+
+
+# username, first name, last name, codice fiscale stem (15 chars), entity code, role, areas
+DEMO_PEOPLE = [
+    ("regione.admin", "Anna", "Loiacono", "LCNNNA75E41A662", REGION["code"], Role.ADMINISTRATOR, [""]),
+    ("regione.istruttore", "Marco", "Sportelli", "SPRMRC80A01A662", REGION["code"], Role.REVIEWER, [""]),
+    ("regione.redattore", "Giulia", "Carofiglio", "CRFGLI85M41A662", REGION["code"], Role.EDITOR, [""]),
+    ("bari.sindaco", "Vito", "Decaro", "DCRVTI70C10A662", "072006", Role.LEGAL_REPRESENTATIVE, [""]),
+    ("bari.referente", "Nicola", "Lorusso", "LRSNCL78D12A662", "072006", Role.OFFICER, [Area.PROPERTY_REGISTER, Area.CALLS]),
+    ("sudsalento.referente", "Maria", "Quarta", "QRTMRA82T52E506", "750000", Role.OFFICER, [Area.PROPERTY_REGISTER]),
+]
+
+
+def demo_password() -> str:
+    if getattr(settings, "PUSH_PRINT_DEMO_PASSWORDS", False):
+        return os.environ.get("PUSH_DEMO_PASSWORD", "push-demo-2026")
+    return secrets.token_urlsafe(24)
+
+
+def load(stdout=None) -> list[tuple[str, str, str]]:
+    """Create the demo people (idempotent). Returns (username, role description, password
+    or None when the account already existed)."""
+    User = get_user_model()
+    created_logins = []
+    password = demo_password()
+    entities = {entity.code: entity for entity in Entity.objects.filter(code__in={p[4] for p in DEMO_PEOPLE})}
+    for username, first, last, stem, code, role, areas in DEMO_PEOPLE:
+        user = User.objects.filter(username=username).first()
+        new = user is None
+        if new:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@push.example.it",
+                fiscal_code=_fiscal_code(stem),
+            )
+            user.set_password(password)
+            user.save()
+        entity = entities[code]
+        for area in areas:
+            Membership.objects.get_or_create(
+                user=user, entity=entity, role=role, area=area, valid_until=None,
+                defaults={"valid_from": timezone.localdate().replace(month=1, day=1)},
+            )
+        if entity.accreditation_state == AccreditationState.NOT_ACCREDITED:
+            entity.accreditation_state = AccreditationState.ACCREDITED
+            entity.accredited_on = timezone.localdate().replace(month=1, day=1)
+            entity.save(update_fields=["accreditation_state", "accredited_on", "updated_at"])
+        roles.sync_user_groups(user)
+        described = f"{Role(role).label} – {entity.name}"
+        created_logins.append((username, described, password if new else None))
+    _pending_request()
+    return created_logins
+
+
+def _pending_request():
+    lecce = Entity.objects.get(code="075035")
+    fiscal_code = _fiscal_code("PLMFNC84S22E506")
+    if AccreditationRequest.objects.filter(fiscal_code=fiscal_code, status=RequestStatus.PENDING).exists():
+        return
+    if Membership.objects.filter(user__fiscal_code=fiscal_code).exists():
+        return
+    services.submit_accreditation_request(
+        services.AccreditationApplication(
+            first_name="Francesca",
+            last_name="Palmieri",
+            email="f.palmieri@comune.lecce.example.it",
+            fiscal_code=fiscal_code,
+            entity=lecce,
+            role=Role.OFFICER,
+            area=Area.CALLS,
+            designation_act=SimpleUploadedFile("designazione.pdf", blank_pdf(), content_type="application/pdf"),
+        )
+    )

@@ -1,0 +1,296 @@
+"""Use cases of the registry: accreditation requests and memberships.
+
+Each function is one operation, atomic, callable alike from the public site, the admin,
+the API and management commands. Decisions are written to the audit log (Wagtail's log
+entries, shown in each object's history) and e-mails leave only after the commit.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from core.files import validate_pdf
+
+from . import access
+from .models import (
+    AccreditationRequest,
+    AccreditationState,
+    Entity,
+    EntityKind,
+    Membership,
+    RequestStatus,
+    Role,
+    roles_for_kind,
+)
+
+User = get_user_model()
+
+
+class AccreditationConflict(ValidationError):
+    """The request clashes with a pending request, an existing membership or another person."""
+
+
+@dataclass(frozen=True)
+class AccreditationApplication:
+    first_name: str
+    last_name: str
+    email: str
+    fiscal_code: str
+    entity: Entity
+    role: str
+    area: str
+    designation_act: object  # an UploadedFile
+
+
+def _check_conflicts(application: AccreditationApplication) -> None:
+    """Refuse requests that repeat or contradict what PUSH already holds.
+
+    The messages say what exists and what to do, because the person asking cannot see it."""
+    same_role = {
+        "entity": application.entity,
+        "role": application.role,
+        "area": application.area,
+    }
+    pending_same = AccreditationRequest.objects.filter(
+        fiscal_code=application.fiscal_code, status=RequestStatus.PENDING, **same_role
+    ).first()
+    if pending_same:
+        raise AccreditationConflict(
+            _(
+                "A request for the same person, entity, role and area has been waiting for the Region's "
+                "decision since %(date)s (reference %(reference)s). You do not need to send it again."
+            )
+            % {
+                "date": timezone.localtime(pending_same.submitted_at).strftime("%d/%m/%Y"),
+                "reference": pending_same.reference,
+            },
+            code="duplicate",
+        )
+    if Membership.objects.active().filter(user__fiscal_code=application.fiscal_code, **same_role).exists():
+        raise AccreditationConflict(
+            _("This person is already accredited for this entity with this role and area."),
+            code="already_accredited",
+        )
+    email_owner = User.objects.filter(email__iexact=application.email).exclude(fiscal_code=application.fiscal_code)
+    if email_owner.exists():
+        raise AccreditationConflict(
+            _(
+                "This e-mail address already belongs to another person registered in PUSH. "
+                "Use your own personal or office address."
+            ),
+            code="email_taken",
+        )
+    if application.role == Role.LEGAL_REPRESENTATIVE:
+        other_pending = (
+            AccreditationRequest.objects.filter(
+                entity=application.entity, role=Role.LEGAL_REPRESENTATIVE, status=RequestStatus.PENDING
+            )
+            .exclude(fiscal_code=application.fiscal_code)
+            .exists()
+        )
+        if other_pending:
+            raise AccreditationConflict(
+                _(
+                    "Another person's request to be accredited as legal representative of this entity is "
+                    "waiting for the Region's decision. Only one can be examined at a time: contact the "
+                    "Region's housing policy office."
+                ),
+                code="legal_representative_pending",
+            )
+
+
+def submit_accreditation_request(application: AccreditationApplication) -> AccreditationRequest:
+    """Record a request from the public site. Atomic; refuses duplicates and conflicts
+    (AccreditationConflict) and invalid designation acts (ValidationError). Anyone may call it."""
+    if application.entity.kind == EntityKind.REGION or application.role not in roles_for_kind(application.entity.kind):
+        raise ValidationError(_("This role cannot be requested for this entity."), code="role")
+    sha256 = validate_pdf(application.designation_act)
+    with transaction.atomic():
+        _check_conflicts(application)
+        request_obj = AccreditationRequest(
+            first_name=application.first_name.strip(),
+            last_name=application.last_name.strip(),
+            email=application.email.strip().lower(),
+            fiscal_code=application.fiscal_code,
+            entity=application.entity,
+            role=application.role,
+            area=application.area,
+            designation_act_sha256=sha256,
+            designation_act_size=application.designation_act.size,
+        )
+        request_obj.designation_act.save("act.pdf", application.designation_act, save=False)
+        try:
+            with transaction.atomic():
+                request_obj.save()
+        except IntegrityError:
+            # Two identical requests sent at the same moment: the database kept one.
+            request_obj.designation_act.delete(save=False)
+            raise AccreditationConflict(
+                _("An identical request is already waiting for the Region's decision."), code="duplicate"
+            )
+        log(instance=request_obj, action="push.accreditation.submitted", user=None)
+        transaction.on_commit(lambda: _notify_submitted(request_obj))
+    return request_obj
+
+
+def _require_decider(user) -> None:
+    if not (access.is_regional(user) and user.has_perm("registry.decide_accreditationrequest")):
+        raise PermissionDenied(_("Only a regional administrator can decide on accreditation requests."))
+
+
+def _locked_pending(request_id: int) -> AccreditationRequest:
+    request_obj = AccreditationRequest.objects.select_for_update().select_related("entity").get(pk=request_id)
+    if request_obj.status != RequestStatus.PENDING:
+        raise ValidationError(
+            _("This request has already been decided (%(status)s).") % {"status": request_obj.get_status_display()},
+            code="already_decided",
+        )
+    return request_obj
+
+
+def approve_accreditation_request(*, request_id: int, decided_by) -> Membership:
+    """Approve a pending request: link or create the person's account, open the membership,
+    accredit the entity if its legal representative is approved, and e-mail a link to set
+    the password. Atomic; only regional administrators may call it.
+
+    A new legal representative replaces the previous one, whose membership is ended today."""
+    _require_decider(decided_by)
+    with transaction.atomic():
+        request_obj = _locked_pending(request_id)
+        user = _link_or_create_user(request_obj)
+        today = timezone.localdate()
+        if request_obj.role == Role.LEGAL_REPRESENTATIVE:
+            for previous in Membership.objects.active().filter(
+                entity=request_obj.entity, role=Role.LEGAL_REPRESENTATIVE
+            ).exclude(user=user):
+                end_membership(membership=previous, ended_by=decided_by, reason=_("Replaced by a new legal representative."))
+        membership = Membership.objects.create(
+            user=user, entity=request_obj.entity, role=request_obj.role, area=request_obj.area, valid_from=today
+        )
+        log(instance=membership, action="wagtail.create", user=decided_by)
+        entity = request_obj.entity
+        if request_obj.role == Role.LEGAL_REPRESENTATIVE and entity.accreditation_state == AccreditationState.NOT_ACCREDITED:
+            entity.accreditation_state = AccreditationState.ACCREDITED
+            entity.accredited_on = today
+            entity.save(update_fields=["accreditation_state", "accredited_on", "updated_at"])
+            log(instance=entity, action="push.entity.accredited", user=decided_by)
+        request_obj.status = RequestStatus.APPROVED
+        request_obj.decided_at = timezone.now()
+        request_obj.decided_by = decided_by
+        request_obj.membership = membership
+        request_obj.save(update_fields=["status", "decided_at", "decided_by", "membership"])
+        log(
+            instance=request_obj,
+            action="push.accreditation.approved",
+            user=decided_by,
+            data={"membership_id": membership.pk, "user_id": user.pk},
+        )
+        transaction.on_commit(lambda: _notify_approved(request_obj, user))
+    return membership
+
+
+def reject_accreditation_request(*, request_id: int, decided_by, reason: str) -> AccreditationRequest:
+    """Reject a pending request with a reason, which is e-mailed to the requester.
+    Atomic; only regional administrators may call it."""
+    _require_decider(decided_by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection: the requester will read it."), code="reason")
+    with transaction.atomic():
+        request_obj = _locked_pending(request_id)
+        request_obj.status = RequestStatus.REJECTED
+        request_obj.decided_at = timezone.now()
+        request_obj.decided_by = decided_by
+        request_obj.rejection_reason = reason
+        request_obj.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        log(instance=request_obj, action="push.accreditation.rejected", user=decided_by, data={"reason": reason})
+        transaction.on_commit(lambda: _notify_rejected(request_obj))
+    return request_obj
+
+
+def end_membership(*, membership: Membership, ended_by, reason: str = "") -> Membership:
+    """End an active membership today (never delete it). Logged."""
+    with transaction.atomic():
+        membership.valid_until = max(timezone.localdate(), membership.valid_from)
+        membership.save(update_fields=["valid_until"])
+        log(instance=membership, action="push.membership.ended", user=ended_by, data={"reason": reason})
+    return membership
+
+
+def _link_or_create_user(request_obj: AccreditationRequest):
+    user = User.objects.filter(fiscal_code=request_obj.fiscal_code).first()
+    if user is None:
+        clash = User.objects.filter(email__iexact=request_obj.email).exclude(fiscal_code=request_obj.fiscal_code)
+        if clash.exists():
+            raise AccreditationConflict(
+                _("The e-mail address of this request now belongs to another person: reject the request."),
+                code="email_taken",
+            )
+        user = User(
+            username=request_obj.email,
+            email=request_obj.email,
+            first_name=request_obj.first_name,
+            last_name=request_obj.last_name,
+            fiscal_code=request_obj.fiscal_code,
+        )
+        user.set_unusable_password()
+        user.save()
+        log(instance=user, action="wagtail.create", user=None)
+    return user
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    from django.conf import settings
+
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _send(template: str, context: dict, to: list[str]) -> None:
+    with translation.override("it"):
+        subject = render_to_string(f"registry/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"registry/email/{template}.txt", context)
+    send_mail(subject, body, None, to)
+
+
+def _notify_submitted(request_obj: AccreditationRequest) -> None:
+    _send("accreditation_submitted", {"request": request_obj}, [request_obj.email])
+    administrators = list(
+        Membership.objects.active()
+        .filter(entity__kind=EntityKind.REGION, role=Role.ADMINISTRATOR, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    if administrators:
+        _send(
+            "accreditation_to_review",
+            {"request": request_obj, "url": _absolute(reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk]))},
+            administrators,
+        )
+
+
+def _notify_approved(request_obj: AccreditationRequest, user) -> None:
+    context = {"request": request_obj, "user": user, "login_url": _absolute(reverse("wagtailadmin_login"))}
+    if not user.has_usable_password():
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        context["set_password_url"] = _absolute(reverse("wagtailadmin_password_reset_confirm", args=[uid, token]))
+    _send("accreditation_approved", context, [user.email])
+
+
+def _notify_rejected(request_obj: AccreditationRequest) -> None:
+    _send("accreditation_rejected", {"request": request_obj}, [request_obj.email])

@@ -1,0 +1,197 @@
+"""Admin screens of the registry (wagtail-modeladmin), grouped under one menu."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from . import admin_views
+from .models import AccreditationRequest, Entity, Membership
+from .scoped_admin import ScopedModelAdmin, ScopedPermissionHelper
+
+MANAGE = "registry.manage_registry"
+
+
+class EntityAdmin(ScopedModelAdmin):
+    model = Entity
+    menu_label = _("Entities")
+    menu_icon = "site"
+    entity_path = ""
+    # The list of entities, with their PEC and legal representative, is public
+    # information: every member may read it; only one's own entity can be edited.
+    public_register = True
+    list_display = ("name", "code", "kind", "province", "covering_arca", "accreditation_state")
+    list_filter = ("kind", "province", "accreditation_state")
+    search_fields = ("name", "code")
+    list_select_related = ("covering_arca",)
+    list_per_page = 50
+    ordering = ("kind", "name")
+    list_export = (
+        "code",
+        "name",
+        "kind",
+        "province",
+        "fiscal_code",
+        "pec",
+        "legal_representative",
+        "population",
+        "cadastral_code",
+        "covering_arca",
+        "accreditation_state",
+        "accredited_on",
+        "suspended_on",
+    )
+    export_filename = "enti-push"
+    inspect_view_fields = list_export
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("kind", permission=MANAGE),
+                        FieldPanel("code", permission=MANAGE),
+                        FieldPanel("province", permission=MANAGE),
+                    ]
+                ),
+                FieldPanel("name", permission=MANAGE),
+                FieldRowPanel([FieldPanel("population", permission=MANAGE), FieldPanel("cadastral_code", permission=MANAGE)]),
+                FieldPanel("covering_arca", permission=MANAGE),
+            ],
+            heading=_("Identity"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("fiscal_code"), FieldPanel("pec"), FieldPanel("legal_representative")],
+            heading=_("Contacts and representation"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("accreditation_state", permission=MANAGE),
+                FieldRowPanel(
+                    [FieldPanel("accredited_on", permission=MANAGE), FieldPanel("suspended_on", permission=MANAGE)]
+                ),
+            ],
+            heading=_("Accreditation"),
+        ),
+    ]
+
+
+class MembershipPermissionHelper(ScopedPermissionHelper):
+    # Memberships are ended, never deleted: the record of who could act stays.
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class MembershipAdmin(ScopedModelAdmin):
+    model = Membership
+    menu_label = _("People and roles")
+    menu_icon = "group"
+    permission_helper_class = MembershipPermissionHelper
+    list_display = ("user", "entity", "role", "area", "valid_from", "valid_until")
+    list_filter = ("role", "area", "entity__kind", "entity__province")
+    search_fields = ("user__first_name", "user__last_name", "user__email", "entity__name", "entity__code")
+    list_select_related = ("user", "entity")
+    list_per_page = 50
+    list_export = ("entity", "user", "role", "area", "valid_from", "valid_until")
+    export_filename = "ruoli-push"
+    inspect_view_fields = ("user", "entity", "role", "area", "valid_from", "valid_until", "created_at")
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("entity"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("area")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+
+
+class AccreditationRequestPermissionHelper(ScopedPermissionHelper):
+    # Requests come only from the public form and change only through decisions.
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class AccreditationRequestAdmin(ScopedModelAdmin):
+    model = AccreditationRequest
+    menu_label = _("Accreditation requests")
+    menu_icon = "form"
+    permission_helper_class = AccreditationRequestPermissionHelper
+    inspect_template_name = "registry/admin/accreditation_inspect.html"
+    list_display = ("submitted_at", "applicant", "entity", "role", "area", "status")
+    list_filter = ("status", "role", "area", "entity__kind", "entity__province")
+    search_fields = ("first_name", "last_name", "email", "entity__name", "entity__code")
+    list_select_related = ("entity",)
+    list_per_page = 50
+    list_export = (
+        "submitted_at",
+        "last_name",
+        "first_name",
+        "email",
+        "entity",
+        "role",
+        "area",
+        "status",
+        "decided_at",
+        "rejection_reason",
+        "designation_act_sha256",
+    )
+    export_filename = "richieste-accreditamento"
+    inspect_view_fields = (
+        "first_name",
+        "last_name",
+        "email",
+        "fiscal_code",
+        "entity",
+        "role",
+        "area",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+        "designation_act_size",
+        "designation_act_sha256",
+    )
+
+    def applicant(self, obj):
+        return obj.full_name
+
+    applicant.short_description = _("applicant")
+    applicant.admin_order_field = "last_name"
+
+
+class RegistryGroup(ModelAdminGroup):
+    menu_label = _("Registry")
+    menu_icon = "site"
+    menu_order = 200
+    items = (EntityAdmin, MembershipAdmin, AccreditationRequestAdmin)
+
+
+modeladmin_register(RegistryGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_accreditation_urls():
+    return [
+        path(
+            "registry/accreditation/<int:pk>/designation-act/",
+            admin_views.designation_act_download,
+            name="registry_designation_act",
+        ),
+        path("registry/accreditation/<int:pk>/approve/", admin_views.approve, name="registry_accreditation_approve"),
+        path("registry/accreditation/<int:pk>/reject/", admin_views.reject, name="registry_accreditation_reject"),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_registry_log_actions(actions):
+    actions.register_action("push.accreditation.submitted", _("Accreditation requested"), _("Accreditation requested"))
+    actions.register_action("push.accreditation.approved", _("Accreditation approved"), _("Accreditation approved"))
+    actions.register_action("push.accreditation.rejected", _("Accreditation rejected"), _("Accreditation rejected"))
+    actions.register_action("push.membership.ended", _("Membership ended"), _("Membership ended"))
+    actions.register_action("push.entity.accredited", _("Entity accredited"), _("Entity accredited"))
+
