@@ -4,12 +4,20 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """File storage with no URLs at all: a private file reaches a browser only through a
+    view that checks who is asking."""
+
+    def url(self, name):
+        raise NotImplementedError("Private files have no public URL; serve them through a view.")
 
 
 class PrivateStorage(LazyObject):

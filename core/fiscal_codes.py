@@ -14,6 +14,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.it import codicefiscale, iva
 
 _SEPARATORS = re.compile(r"[\s\-.]")
+# Omocodia replaces digits with these letters, in this order (0 → L … 9 → V).
+_OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 
 
 def normalise_person_code(value: str) -> str:
@@ -51,6 +53,11 @@ def validate_person_code(value: str) -> str:
         )
     except stdnum_errors.ValidationError:
         raise ValidationError(_("This is not a valid codice fiscale."), code="invalid")
+    # stdnum reads the day modulo 40, so it accepts 72–99; the code allows only 01–31
+    # (men) and 41–71 (women).
+    day = int(code[9:11].translate(_OMOCODIA))
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        raise ValidationError(_("The birth date encoded in the codice fiscale does not exist."), code="birth_date")
     return code
 
 

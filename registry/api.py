@@ -75,7 +75,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "entity", "role", "role_label", "area", "area_label", "valid_from", "valid_until"]
+        fields = ["id", "entity", "role", "role_label", "area", "area_label", "valid_from", "ended_on"]
         read_only_fields = fields
 
 
@@ -88,5 +88,5 @@ class MyMembershipsView(generics.ListAPIView):
         return (
             Membership.objects.filter(user=self.request.user)
             .select_related("entity")
-            .order_by("-valid_until", "entity__name", "role")
+            .order_by("-ended_on", "entity__name", "role")
         )

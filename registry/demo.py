@@ -60,7 +60,7 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
         entity = entities[code]
         for area in areas:
             Membership.objects.get_or_create(
-                user=user, entity=entity, role=role, area=area, valid_until=None,
+                user=user, entity=entity, role=role, area=area, ended_on=None,
                 defaults={"valid_from": timezone.localdate().replace(month=1, day=1)},
             )
         if entity.accreditation_state == AccreditationState.NOT_ACCREDITED:

@@ -188,11 +188,12 @@ def roles_for_kind(kind: str) -> frozenset:
 class MembershipQuerySet(models.QuerySet):
     def active(self, on=None):
         day = on or timezone.localdate()
-        return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        return self.filter(valid_from__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
 
 class Membership(models.Model):
-    """A person's role at an entity, from a date and, once ended, until a date.
+    """A person's role at an entity, valid from a date until it is ended (the end date is
+    the first day it no longer holds).
 
     Memberships are never deleted when someone leaves: they are ended, so the record of
     who could act for an entity, and when, is kept."""
@@ -206,7 +207,9 @@ class Membership(models.Model):
         _("area"), max_length=30, choices=Area.choices, blank=True, help_text=_("Only for officers.")
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("First day on which the role no longer holds.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -221,12 +224,12 @@ class Membership(models.Model):
                 name="membership_area_only_and_always_for_officers",
             ),
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("valid_from")),
                 name="membership_ends_after_it_starts",
             ),
             models.UniqueConstraint(
                 fields=["user", "entity", "role", "area"],
-                condition=Q(valid_until__isnull=True),
+                condition=Q(ended_on__isnull=True),
                 name="membership_one_open_per_role",
             ),
         ]
@@ -247,8 +250,8 @@ class Membership(models.Model):
             errors["area"] = _("Choose the area the officer is accredited for.")
         if self.role and self.role != Role.OFFICER and self.area:
             errors["area"] = _("Only officers have an area.")
-        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            errors["valid_until"] = _("The end date comes before the start date.")
+        if self.ended_on and self.valid_from and self.ended_on < self.valid_from:
+            errors["ended_on"] = _("The end date comes before the start date.")
         if errors:
             raise ValidationError(errors)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Entity, EntityKind, Province
 
@@ -91,14 +92,15 @@ def read_comuni(comuni_file: Path = COMUNI_FILE, population_file: Path = POPULAT
 def load_reference_entities(comuni: list[dict] | None = None) -> LoadResult:
     comuni = read_comuni() if comuni is None else comuni
     result = LoadResult()
-    existing = {entity.code: entity for entity in Entity.objects.all()}
+    existing = {entity.code: entity for entity in Entity.objects.select_for_update()}
+    to_create, to_update, updated_fields = [], [], set()
 
     def upsert(code, kind, values, defaults_on_create=None):
         entity = existing.get(code)
         if entity is None:
-            entity = Entity.objects.create(code=code, kind=kind, **values, **(defaults_on_create or {}))
+            entity = Entity(code=code, kind=kind, **values, **(defaults_on_create or {}))
             existing[code] = entity
-            result.created += 1
+            to_create.append(entity)
             return
         changed = {name: (getattr(entity, name), value) for name, value in values.items() if getattr(entity, name) != value}
         if not changed:
@@ -106,19 +108,30 @@ def load_reference_entities(comuni: list[dict] | None = None) -> LoadResult:
             return
         for name, (_, value) in changed.items():
             setattr(entity, name, value)
-        entity.save(update_fields=[*changed, "updated_at"])
-        result.updated += 1
+        to_update.append(entity)
+        updated_fields.update(changed)
         result.changes.append((code, changed))
 
+    # The Region and the ARCA first: new Comuni point at their ARCA.
     upsert(REGION["code"], EntityKind.REGION, {"name": REGION["name"]}, {"fiscal_code": REGION["fiscal_code"]})
     for arca in ARCA:
         upsert(arca["code"], EntityKind.ARCA, {"name": arca["name"], "province": arca["province"]})
+    Entity.objects.bulk_create(to_create)
+    result.created += len(to_create)
+    to_create.clear()
     for row in comuni:
-        values = {name: row[name] for name in REFERENCE_FIELDS}
         upsert(
             row["code"],
             EntityKind.COMUNE,
-            values,
+            {name: row[name] for name in REFERENCE_FIELDS},
             {"covering_arca": existing[ARCA_BY_PROVINCE[row["province"]]]},
         )
+    Entity.objects.bulk_create(to_create)
+    result.created += len(to_create)
+    if to_update:
+        now = timezone.now()
+        for entity in to_update:
+            entity.updated_at = now
+        Entity.objects.bulk_update(to_update, [*sorted(updated_fields), "updated_at"])
+        result.updated = len(to_update)
     return result

@@ -220,10 +220,10 @@ def reject_accreditation_request(*, request_id: int, decided_by, reason: str) ->
 
 
 def end_membership(*, membership: Membership, ended_by, reason: str = "") -> Membership:
-    """End an active membership today (never delete it). Logged."""
+    """End an active membership now: from today it grants nothing. Never deletes it. Logged."""
     with transaction.atomic():
-        membership.valid_until = max(timezone.localdate(), membership.valid_from)
-        membership.save(update_fields=["valid_until"])
+        membership.ended_on = max(timezone.localdate(), membership.valid_from)
+        membership.save(update_fields=["ended_on"])
         log(instance=membership, action="push.membership.ended", user=ended_by, data={"reason": reason})
     return membership
 

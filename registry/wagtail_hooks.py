@@ -87,19 +87,19 @@ class MembershipAdmin(ScopedModelAdmin):
     menu_label = _("People and roles")
     menu_icon = "group"
     permission_helper_class = MembershipPermissionHelper
-    list_display = ("user", "entity", "role", "area", "valid_from", "valid_until")
+    list_display = ("user", "entity", "role", "area", "valid_from", "ended_on")
     list_filter = ("role", "area", "entity__kind", "entity__province")
     search_fields = ("user__first_name", "user__last_name", "user__email", "entity__name", "entity__code")
     list_select_related = ("user", "entity")
     list_per_page = 50
-    list_export = ("entity", "user", "role", "area", "valid_from", "valid_until")
+    list_export = ("entity", "user", "role", "area", "valid_from", "ended_on")
     export_filename = "ruoli-push"
-    inspect_view_fields = ("user", "entity", "role", "area", "valid_from", "valid_until", "created_at")
+    inspect_view_fields = ("user", "entity", "role", "area", "valid_from", "ended_on", "created_at")
     panels = [
         FieldPanel("user"),
         FieldPanel("entity"),
         FieldRowPanel([FieldPanel("role"), FieldPanel("area")]),
-        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("ended_on")]),
     ]
 
 

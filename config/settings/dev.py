@@ -14,3 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Demo logins are printed only where this is true.
 PUSH_PRINT_DEMO_PASSWORDS = True
+# Serve static files straight from the apps and packages, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

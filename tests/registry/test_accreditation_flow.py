@@ -1,0 +1,288 @@
+"""The accreditation flow end to end, through the web client: request on the public site,
+decision in the admin, e-mails, audit log."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from registry.models import AccreditationRequest, AccreditationState, Area, Entity, Membership, RequestStatus, Role
+from tests.conftest import BARI, LECCE
+from tests.factories import valid_fiscal_code
+from tests.helpers import assert_denied
+
+REQUEST_URL = "/accreditamento/"
+User = get_user_model()
+
+
+def form_data(entity, **overrides):
+    data = {
+        "first_name": "Lucia",
+        "last_name": "De Santis",
+        "fiscal_code": valid_fiscal_code(),
+        "email": "lucia.desantis@comune.lecce.example.it",
+        "entity": entity.pk,
+        "role": Role.OFFICER,
+        "area": Area.CALLS,
+        "privacy": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_request(client, data, upload):
+    return client.post(REQUEST_URL, {**data, "designation_act": upload})
+
+
+def error_codes(response, field):
+    return [error.code for error in response.context["form"].errors.as_data().get(field, [])]
+
+
+@pytest.fixture
+def lecce(entities):
+    return entities[LECCE]
+
+
+def test_public_form_renders_in_italian(client, entities):
+    response = client.get(REQUEST_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="it">' in html
+    assert "Richiedi l&#x27;accreditamento" in html or "Richiedi l'accreditamento" in html
+    assert "Comune di Lecce (075035)" in html
+
+
+def test_full_flow_request_then_approval_creates_account_membership_and_sends_set_password_link(
+    client, lecce, region_admin, pdf_file, django_capture_on_commit_callbacks
+):
+    data = form_data(lecce)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_request(client, data, pdf_file())
+    assert response.status_code == 302
+    sent_page = client.get(response["Location"])
+    request_obj = AccreditationRequest.objects.get()
+    assert request_obj.reference in sent_page.content.decode()
+    assert request_obj.status == RequestStatus.PENDING
+    assert request_obj.fiscal_code == data["fiscal_code"]
+    assert len(request_obj.designation_act_sha256) == 64
+    # The requester gets a receipt, the regional administrator a notice.
+    assert {tuple(message.to) for message in mail.outbox} == {(data["email"],), (region_admin.email,)}
+    mail.outbox.clear()
+
+    client.force_login(region_admin)
+    inspect = client.get(reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk]))
+    assert inspect.status_code == 200
+    assert reverse("registry_accreditation_approve", args=[request_obj.pk]) in inspect.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registry_accreditation_approve", args=[request_obj.pk]))
+    assert response.status_code == 302
+
+    request_obj.refresh_from_db()
+    user = User.objects.get(fiscal_code=data["fiscal_code"])
+    membership = Membership.objects.get(user=user)
+    assert request_obj.status == RequestStatus.APPROVED
+    assert request_obj.decided_by == region_admin and request_obj.membership == membership
+    assert (membership.entity, membership.role, membership.area) == (lecce, Role.OFFICER, Area.CALLS)
+    assert not user.has_usable_password()
+    assert user.groups.filter(name="Enti · Referenti bandi").exists()
+    assert ModelLogEntry.objects.filter(action="push.accreditation.approved", object_id=str(request_obj.pk), user=region_admin).exists()
+
+    # The e-mail carries a working set-password link.
+    [message] = mail.outbox
+    assert message.to == [data["email"]]
+    link = re.search(r"http://[^\s]+/admin/password_reset/confirm/[^\s]+", message.body).group(0)
+    client.logout()
+    path = link.replace("http://localhost:8000", "")
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    set_password_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(set_password_url, {"new_password1": "Una-Password-Lunga-42", "new_password2": "Una-Password-Lunga-42"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Una-Password-Lunga-42")
+    assert client.login(username=user.username, password="Una-Password-Lunga-42")
+
+
+def test_legal_representative_approval_accredits_the_entity(client, lecce, region_admin, pdf_file):
+    post_request(client, form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area=""), pdf_file())
+    request_obj = AccreditationRequest.objects.get()
+    client.force_login(region_admin)
+
+    client.post(reverse("registry_accreditation_approve", args=[request_obj.pk]))
+
+    lecce.refresh_from_db()
+    assert lecce.accreditation_state == AccreditationState.ACCREDITED
+    assert lecce.accredited_on is not None
+
+
+def test_rejection_needs_a_reason_and_emails_it(client, lecce, region_admin, pdf_file, django_capture_on_commit_callbacks):
+    post_request(client, form_data(lecce), pdf_file())
+    request_obj = AccreditationRequest.objects.get()
+    client.force_login(region_admin)
+    url = reverse("registry_accreditation_reject", args=[request_obj.pk])
+
+    empty = client.post(url, {"reason": "  "})
+    assert empty.status_code == 200 and "reason" in empty.context["form"].errors
+    request_obj.refresh_from_db()
+    assert request_obj.status == RequestStatus.PENDING
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "L'atto di designazione non è firmato dal legale rappresentante."})
+    assert response.status_code == 302
+    request_obj.refresh_from_db()
+    assert request_obj.status == RequestStatus.REJECTED
+    assert not User.objects.filter(fiscal_code=request_obj.fiscal_code).exists()
+    assert not Membership.objects.filter(entity=lecce).exists()
+    [message] = mail.outbox
+    assert "non è firmato" in message.body
+    assert ModelLogEntry.objects.filter(action="push.accreditation.rejected", object_id=str(request_obj.pk)).exists()
+
+
+def test_a_decided_request_cannot_be_decided_again(client, lecce, region_admin, pdf_file):
+    post_request(client, form_data(lecce), pdf_file())
+    request_obj = AccreditationRequest.objects.get()
+    client.force_login(region_admin)
+    client.post(reverse("registry_accreditation_approve", args=[request_obj.pk]))
+
+    client.post(reverse("registry_accreditation_reject", args=[request_obj.pk]), {"reason": "Ripensamento"})
+    client.post(reverse("registry_accreditation_approve", args=[request_obj.pk]))
+
+    request_obj.refresh_from_db()
+    assert request_obj.status == RequestStatus.APPROVED
+    assert Membership.objects.filter(entity=lecce).count() == 1
+
+
+def test_bad_fiscal_code_is_refused_with_its_reason_and_nothing_is_stored(client, lecce, pdf_file):
+    good = valid_fiscal_code()
+    wrong_check = good[:-1] + ("A" if good[-1] != "A" else "B")
+
+    response = post_request(client, form_data(lecce, fiscal_code=wrong_check), pdf_file())
+
+    assert response.status_code == 400
+    assert error_codes(response, "fiscal_code") == ["checksum"]
+    assert not AccreditationRequest.objects.exists()
+
+
+def test_omocodia_fiscal_code_is_accepted(client, lecce, pdf_file):
+    response = post_request(client, form_data(lecce, fiscal_code="RSSMRA85T1LA562V"), pdf_file())
+    assert response.status_code == 302
+    assert AccreditationRequest.objects.get().fiscal_code == "RSSMRA85T1LA562V"
+
+
+def test_a_non_pdf_renamed_pdf_is_refused(client, lecce, pdf_file):
+    fake = pdf_file("designazione.pdf", b"PK\x03\x04 this is a zip file, or a Word document, renamed")
+    response = post_request(client, form_data(lecce), fake)
+    assert response.status_code == 400
+    assert error_codes(response, "designation_act") == ["not_pdf"]
+    assert not AccreditationRequest.objects.exists()
+
+
+def test_a_damaged_pdf_is_refused(client, lecce, pdf_file):
+    damaged = pdf_file("designazione.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\n%%EOF garbage")
+    response = post_request(client, form_data(lecce), damaged)
+    assert response.status_code == 400
+    assert error_codes(response, "designation_act") == ["damaged"]
+
+
+def test_an_oversized_file_is_refused(client, lecce, pdf_file, settings):
+    settings.PUSH_MAX_PDF_BYTES = 50_000
+    big = pdf_file("designazione.pdf", b"%PDF-1.7\n" + b"0" * 60_000)
+    response = post_request(client, form_data(lecce), big)
+    assert response.status_code == 400
+    assert error_codes(response, "designation_act") == ["too_large"]
+    assert "48,8\xa0KB" in response.content.decode()
+    assert not AccreditationRequest.objects.exists()
+
+
+def test_an_officer_must_choose_an_area(client, lecce, pdf_file):
+    response = post_request(client, form_data(lecce, area=""), pdf_file())
+    assert response.status_code == 400
+    assert "area" in response.context["form"].errors
+
+
+def test_the_region_cannot_be_requested(client, entities, pdf_file):
+    region = Entity.objects.get(kind="region")
+    response = post_request(client, form_data(region), pdf_file())
+    assert response.status_code == 400
+    assert "entity" in response.context["form"].errors
+
+
+def test_duplicate_request_gets_a_clear_message(client, lecce, pdf_file):
+    data = form_data(lecce)
+    post_request(client, data, pdf_file())
+
+    response = post_request(client, data, pdf_file())
+
+    assert response.status_code == 400
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["duplicate"]
+    assert AccreditationRequest.objects.count() == 1
+    assert AccreditationRequest.objects.get().reference in response.content.decode()
+
+
+def test_request_by_someone_already_accredited_is_refused(client, entities, pdf_file, bari_officer):
+    data = form_data(entities[BARI], fiscal_code=bari_officer.fiscal_code, email=bari_officer.email, area=Area.PROPERTY_REGISTER)
+    response = post_request(client, data, pdf_file())
+    assert response.status_code == 400
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["already_accredited"]
+
+
+def test_an_email_of_another_person_is_a_conflict(client, lecce, pdf_file, bari_officer):
+    response = post_request(client, form_data(lecce, email=bari_officer.email), pdf_file())
+    assert response.status_code == 400
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["email_taken"]
+
+
+def test_two_people_cannot_both_be_pending_legal_representative(client, lecce, pdf_file):
+    post_request(client, form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area=""), pdf_file())
+    response = post_request(
+        client,
+        form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area="", email="altro@example.it"),
+        pdf_file(),
+    )
+    assert response.status_code == 400
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == [
+        "legal_representative_pending"
+    ]
+
+
+def test_a_new_legal_representative_replaces_the_previous_one(client, lecce, region_admin, pdf_file, lecce_legal_rep):
+    post_request(client, form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area=""), pdf_file())
+    client.force_login(region_admin)
+    client.post(reverse("registry_accreditation_approve", args=[AccreditationRequest.objects.get().pk]))
+
+    active = Membership.objects.active().filter(entity=lecce, role=Role.LEGAL_REPRESENTATIVE)
+    assert active.count() == 1
+    assert active.get().user != lecce_legal_rep
+    ended = Membership.objects.get(user=lecce_legal_rep)
+    assert ended.ended_on is not None
+    assert ModelLogEntry.objects.filter(action="push.membership.ended", object_id=str(ended.pk)).exists()
+
+
+def test_only_regional_administrators_decide(client, lecce, pdf_file, reviewer, lecce_legal_rep):
+    post_request(client, form_data(lecce), pdf_file())
+    request_obj = AccreditationRequest.objects.get()
+    for user in (reviewer, lecce_legal_rep):
+        client.force_login(user)
+        assert_denied(client.post(reverse("registry_accreditation_approve", args=[request_obj.pk])))
+        assert_denied(client.post(reverse("registry_accreditation_reject", args=[request_obj.pk]), {"reason": "x"}))
+    request_obj.refresh_from_db()
+    assert request_obj.status == RequestStatus.PENDING
+
+
+def test_approve_needs_post(client, lecce, pdf_file, region_admin):
+    post_request(client, form_data(lecce), pdf_file())
+    client.force_login(region_admin)
+    response = client.get(reverse("registry_accreditation_approve", args=[AccreditationRequest.objects.get().pk]))
+    assert response.status_code == 405
+    assert AccreditationRequest.objects.get().status == RequestStatus.PENDING
+
+
+def test_robots_filling_the_hidden_field_are_refused(client, lecce, pdf_file):
+    response = post_request(client, form_data(lecce, website="http://spam.example"), pdf_file())
+    assert response.status_code == 400
+    assert not AccreditationRequest.objects.exists()
