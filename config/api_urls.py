@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api import drf_problem
+from core.api import drf_problem, problem_response
 from registry.api import EntityViewSet, MyMembershipsView
 
 router = SimpleRouter(trailing_slash="")
@@ -35,10 +35,16 @@ def health(request):
     return Response({"status": "ok", "database": "ok"})
 
 
+def api_not_found(request, *args, **kwargs):
+    return problem_response(404, None)
+
+
 urlpatterns = [
     path("health", health, name="api-health"),
     path("me/memberships", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    # Anything else under /api/v1/ is a problem+json 404, never a redirect to the site.
+    re_path(r"^.*$", api_not_found),
 ]

@@ -78,3 +78,9 @@ def problem_response(status: int, detail=None) -> JsonResponse:
 
 def drf_problem(status: int, detail: str) -> Response:
     return Response(problem(status, _title_for(status), detail), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def only_api_v1(endpoints):
+    """drf-spectacular preprocessing hook: document our API, not the Wagtail admin's
+    internal endpoints that share the URL configuration."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

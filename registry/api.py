@@ -1,9 +1,16 @@
 """API of the registry: the register of entities and the caller's own memberships."""
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers, viewsets
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 
+from core.fiscal_codes import validate_body_code
+
+from . import access, services
 from .models import AccreditationState, Entity, EntityKind, Membership, Province
 
 
@@ -47,12 +54,32 @@ class EntityFilter(django_filters.FilterSet):
         fields = ["kind", "province", "accreditation_state", "code", "covering_arca", "q"]
 
 
+class EntityContactsSerializer(serializers.Serializer):
+    fiscal_code = serializers.CharField(required=False, allow_blank=True, max_length=11)
+    pec = serializers.EmailField(required=False, allow_blank=True)
+    legal_representative = serializers.CharField(required=False, allow_blank=True, max_length=150)
+
+    def validate_fiscal_code(self, value):
+        if not value:
+            return value
+        try:
+            return validate_body_code(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Register of entities (Regione, ARCA, Comuni)"),
     retrieve=extend_schema(summary="One entity, by its 6-digit PUSH code"),
+    partial_update=extend_schema(
+        summary="Update an entity's contacts (its own legal representative or the Region)",
+        request=EntityContactsSerializer,
+        responses=EntitySerializer,
+    ),
 )
-class EntityViewSet(viewsets.ReadOnlyModelViewSet):
-    """The public register of entities: readable by every authenticated caller."""
+class EntityViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The public register of entities: readable by every authenticated caller; an
+    entity's contacts are writable by whoever may edit that entity (registry.access)."""
 
     queryset = Entity.objects.select_related("covering_arca").order_by("code")
     serializer_class = EntitySerializer
@@ -60,6 +87,19 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = r"\d{6}"
     ordering_fields = ["code", "name", "population"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, *args, **kwargs):
+        entity = self.get_object()
+        if not (request.user.has_perm("registry.change_entity") and access.can_edit(request.user, entity.pk)):
+            raise PermissionDenied()
+        contacts = EntityContactsSerializer(data=request.data)
+        contacts.is_valid(raise_exception=True)
+        try:
+            services.update_entity_contacts(entity=entity, changed_by=request.user, **contacts.validated_data)
+        except DjangoValidationError as error:
+            raise ApiValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+        return Response(EntitySerializer(entity).data)
 
 
 class MembershipEntitySerializer(serializers.ModelSerializer):

@@ -294,3 +294,28 @@ def _notify_approved(request_obj: AccreditationRequest, user) -> None:
 
 def _notify_rejected(request_obj: AccreditationRequest) -> None:
     _send("accreditation_rejected", {"request": request_obj}, [request_obj.email])
+
+
+CONTACT_FIELDS = ("fiscal_code", "pec", "legal_representative")
+
+
+def update_entity_contacts(*, entity: Entity, changed_by, **values) -> Entity:
+    """Change an entity's contact data (fiscal code, PEC, legal representative).
+
+    Allowed to its own legal representative and to regional administrators (permission
+    registry.change_entity plus the access rule); logged with the old and new values."""
+    if not (changed_by.has_perm("registry.change_entity") and access.can_edit(changed_by, entity.pk)):
+        raise PermissionDenied(_("You cannot change this entity's data."))
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    changes = {name: [getattr(entity, name), value] for name, value in values.items() if getattr(entity, name) != value}
+    if not changes:
+        return entity
+    with transaction.atomic():
+        for name, (_old, value) in changes.items():
+            setattr(entity, name, value)
+        entity.full_clean()
+        entity.save(update_fields=[*changes, "updated_at"])
+        log(instance=entity, action="wagtail.edit", user=changed_by, data={"changes": changes})
+    return entity

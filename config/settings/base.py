@@ -191,9 +191,10 @@ WAGTAIL_I18N_ENABLED = False
 
 # API
 REST_FRAMEWORK = {
+    # Token first, so that an anonymous call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.LimitOffsetPagination",
@@ -222,6 +223,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["core.api.only_api_v1"],
 }
 
 # Keyed hash for pseudonymised personal codes. The key lives outside the database.

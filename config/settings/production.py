@@ -21,3 +21,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 PUSH_PRINT_DEMO_PASSWORDS = False
+# HSTS preload is a commitment for the whole regione.puglia.it domain, taken by the
+# Region's network office, not by one application.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)  # noqa: F405
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

@@ -52,7 +52,7 @@ def test_public_form_renders_in_italian(client, entities):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="it">' in html
-    assert "Richiedi l&#x27;accreditamento" in html or "Richiedi l'accreditamento" in html
+    assert "Richiedi l’accreditamento a PUSH" in html
     assert "Comune di Lecce (075035)" in html
 
 
@@ -165,6 +165,7 @@ def test_bad_fiscal_code_is_refused_with_its_reason_and_nothing_is_stored(client
 
     assert response.status_code == 400
     assert error_codes(response, "fiscal_code") == ["checksum"]
+    assert "L’ultimo carattere del codice fiscale non corrisponde agli altri" in response.content.decode()
     assert not AccreditationRequest.objects.exists()
 
 
@@ -280,6 +281,16 @@ def test_approve_needs_post(client, lecce, pdf_file, region_admin):
     response = client.get(reverse("registry_accreditation_approve", args=[AccreditationRequest.objects.get().pk]))
     assert response.status_code == 405
     assert AccreditationRequest.objects.get().status == RequestStatus.PENDING
+
+
+def test_the_form_is_available_in_english(client, lecce, pdf_file):
+    response = client.post(
+        "/en/accreditamento/", {**form_data(lecce, fiscal_code="RSSMRA85T10A562T"), "designation_act": pdf_file()}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "The last character of the codice fiscale does not match the others" in html
 
 
 def test_robots_filling_the_hidden_field_are_refused(client, lecce, pdf_file):

@@ -1,0 +1,43 @@
+# PUSH – the two commands of the README, and their parts.
+#   make run    set up everything, load the demo data, start the server
+#   make test   set up everything, run the whole test suite (SQLite)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 0.0.0.0
+PORT   ?= 8000
+
+.PHONY: run test install migrate demo test-postgres clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "PUSH needs Python 3.11 or newer")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+run: demo
+	@echo ""
+	@echo "PUSH is starting at http://localhost:$(PORT)/  (reserved area: http://localhost:$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# --reuse-db keeps the migrated test database in var/ between runs; new migrations are
+# still applied. Use `make test PYTEST_ARGS=--create-db` to rebuild it from scratch.
+test: install
+	$(PY) -m pytest --reuse-db $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/push} $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var/test-*.sqlite3

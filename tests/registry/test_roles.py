@@ -1,0 +1,50 @@
+"""Roles become groups and permissions by code, not by hand."""
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from registry import roles
+from registry.models import Area, Membership, Role
+from tests.conftest import BARI
+from tests.factories import member
+
+
+def test_groups_exist_after_migrate_with_their_permissions(db):
+    for spec in roles.ROLE_GROUPS.values():
+        group = Group.objects.get(name=spec.name)
+        labels = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert labels == set(spec.permissions)
+
+
+def test_sync_is_idempotent_and_repairs_hand_made_changes(db):
+    assert roles.sync_role_groups() == {"groups_created": 0, "permissions_added": 0, "permissions_removed": 0}
+    group = Group.objects.get(name=roles.group_for(Role.OFFICER, Area.CALLS).name)
+    group.permissions.clear()
+    stats = roles.sync_role_groups()
+    assert stats["permissions_added"] == len(roles.group_for(Role.OFFICER, Area.CALLS).permissions)
+
+
+def test_membership_gives_and_ending_takes_the_group(entities):
+    user = member(BARI, Role.OFFICER, Area.CALLS)
+    assert set(user.groups.values_list("name", flat=True)) == {"Enti · Referenti bandi"}
+    assert user.has_perm("wagtailadmin.access_admin")
+    membership = user.memberships.get()
+    membership.ended_on = membership.valid_from
+    membership.save()
+    user.refresh_from_db()
+    assert not user.groups.exists()
+
+
+def test_hand_made_groups_are_left_alone(entities):
+    user = member(BARI, Role.OFFICER, Area.CALLS)
+    special = Group.objects.create(name="Commissione speciale")
+    user.groups.add(special)
+    Membership.objects.filter(user=user).delete()
+    roles.sync_user_groups(user)
+    assert list(user.groups.values_list("name", flat=True)) == ["Commissione speciale"]
+
+
+def test_sync_roles_command_runs_twice(db, capsys):
+    call_command("sync_roles")
+    call_command("sync_roles")
+    assert "0 created, 0 permissions added, 0 removed" in capsys.readouterr().out

@@ -1,0 +1,36 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from registry.models import AccreditationRequest, Entity, Membership
+
+
+def counts():
+    return (
+        Entity.objects.count(),
+        get_user_model().objects.count(),
+        Membership.objects.count(),
+        AccreditationRequest.objects.count(),
+    )
+
+
+def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
+    settings.PUSH_PRINT_DEMO_PASSWORDS = True
+    call_command("load_demo_data")
+    first = counts()
+    output = capsys.readouterr().out
+    for username in ("regione.admin", "regione.istruttore", "regione.redattore", "bari.referente", "sudsalento.referente"):
+        assert username in output
+    assert "password: push-demo-2026" in output
+
+    call_command("load_demo_data")
+
+    assert counts() == first
+    assert first[0] == 263
+    assert "password unchanged" in capsys.readouterr().out
+
+
+def test_passwords_are_not_printed_outside_development(db, capsys, settings):
+    settings.PUSH_PRINT_DEMO_PASSWORDS = False
+    call_command("load_demo_data")
+    output = capsys.readouterr().out
+    assert "push-demo-2026" not in output and "password: " not in output
