@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.template.defaultfilters import filesizeformat
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -20,15 +19,10 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise NotImplementedError("Private files have no public URL; serve them through a view.")
 
 
-class PrivateStorage(LazyObject):
-    """Storage for confidential files: no public URL, served only by views that check
-    the access rule. Lazy so that test settings can move it to a temporary folder."""
-
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-private_storage = PrivateStorage()
+def private_storage():
+    """The storage of confidential files. A callable, so that model fields and their
+    migrations name it rather than freezing a storage configured for one environment."""
+    return storages["private"]
 
 
 def sha256_of(uploaded) -> str:
