@@ -20,7 +20,9 @@ router.register("entities", EntityViewSet, basename="entity")
 
 @extend_schema(
     summary="Service status (checks the database)",
-    responses={200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()})},
+    responses={
+        200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()})
+    },
 )
 @api_view(["GET"])
 @authentication_classes([])

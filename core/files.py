@@ -56,9 +56,7 @@ def validate_pdf(uploaded, *, max_bytes: int | None = None) -> str:
     head = uploaded.read(1024)
     uploaded.seek(0)
     if b"%PDF-" not in head:
-        raise ValidationError(
-            _("The file is not a PDF document, even if its name ends in .pdf."), code="not_pdf"
-        )
+        raise ValidationError(_("The file is not a PDF document, even if its name ends in .pdf."), code="not_pdf")
     try:
         reader = PdfReader(uploaded)
         if reader.is_encrypted:

@@ -41,7 +41,9 @@ def validate_person_code(value: str) -> str:
         )
     except stdnum_errors.InvalidFormat:
         raise ValidationError(
-            _("The codice fiscale is not well formed (expected 6 letters, 2 digits, a letter, 2 digits, a letter, 3 digits and a letter)."),
+            _(
+                "The codice fiscale is not well formed (expected 6 letters, 2 digits, a letter, 2 digits, a letter, 3 digits and a letter)."
+            ),
             code="format",
         )
     except stdnum_errors.InvalidComponent:
@@ -65,9 +67,7 @@ def validate_body_code(value: str) -> str:
     """Return the normalised 11-digit fiscal code of a public body or raise ValidationError."""
     code = _SEPARATORS.sub("", str(value or ""))
     if not (len(code) == 11 and code.isdigit()):
-        raise ValidationError(
-            _("The fiscal code of a public body has exactly 11 digits."), code="format"
-        )
+        raise ValidationError(_("The fiscal code of a public body has exactly 11 digits."), code="format")
     if not iva.is_valid(code):
         raise ValidationError(
             _("The check digit of this fiscal code is wrong: check for a typing error."), code="checksum"

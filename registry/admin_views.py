@@ -56,7 +56,9 @@ def approve(request, pk):
         return redirect(_inspect_url(request_obj))
     messages.success(
         request,
-        _("Request approved: %(person)s is now %(role)s of %(entity)s. An e-mail with a link to set the password has been sent.")
+        _(
+            "Request approved: %(person)s is now %(role)s of %(entity)s. An e-mail with a link to set the password has been sent."
+        )
         % {"person": membership.user, "role": membership.get_role_display(), "entity": membership.entity},
     )
     return redirect("registry_accreditationrequest_modeladmin_index")

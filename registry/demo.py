@@ -26,7 +26,15 @@ DEMO_PEOPLE = [
     ("regione.istruttore", "Marco", "Sportelli", "SPRMRC80A01A662", REGION["code"], Role.REVIEWER, [""]),
     ("regione.redattore", "Giulia", "Carofiglio", "CRFGLI85M41A662", REGION["code"], Role.EDITOR, [""]),
     ("bari.sindaco", "Vito", "Decaro", "DCRVTI70C10A662", "072006", Role.LEGAL_REPRESENTATIVE, [""]),
-    ("bari.referente", "Nicola", "Lorusso", "LRSNCL78D12A662", "072006", Role.OFFICER, [Area.PROPERTY_REGISTER, Area.CALLS]),
+    (
+        "bari.referente",
+        "Nicola",
+        "Lorusso",
+        "LRSNCL78D12A662",
+        "072006",
+        Role.OFFICER,
+        [Area.PROPERTY_REGISTER, Area.CALLS],
+    ),
     ("sudsalento.referente", "Maria", "Quarta", "QRTMRA82T52E506", "750000", Role.OFFICER, [Area.PROPERTY_REGISTER]),
 ]
 
@@ -60,7 +68,11 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
         entity = entities[code]
         for area in areas:
             Membership.objects.get_or_create(
-                user=user, entity=entity, role=role, area=area, ended_on=None,
+                user=user,
+                entity=entity,
+                role=role,
+                area=area,
+                ended_on=None,
                 defaults={"valid_from": timezone.localdate().replace(month=1, day=1)},
             )
         if entity.accreditation_state == AccreditationState.NOT_ACCREDITED:
@@ -68,7 +80,7 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
             entity.accredited_on = timezone.localdate().replace(month=1, day=1)
             entity.save(update_fields=["accreditation_state", "accredited_on", "updated_at"])
         roles.sync_user_groups(user)
-        described = f"{Role(role).label} – {entity.name}"
+        described = f"{Role(role).label} – {entity.display_name}"
         created_logins.append((username, described, password if new else None))
     _pending_request()
     return created_logins

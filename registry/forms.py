@@ -12,8 +12,17 @@ from .models import Area, Entity, EntityKind, Province, Role
 
 def entity_choices():
     """Entities grouped for a long select: the ARCA first, then the Comuni by province."""
-    entities = list(Entity.objects.exclude(kind=EntityKind.REGION).order_by("name").values_list("pk", "kind", "name", "code", "province"))
-    groups = [(_("Housing agencies (ARCA)"), [(pk, f"{name} ({code})") for pk, kind, name, code, _p in entities if kind == EntityKind.ARCA])]
+    entities = list(
+        Entity.objects.exclude(kind=EntityKind.REGION)
+        .order_by("name")
+        .values_list("pk", "kind", "name", "code", "province")
+    )
+    groups = [
+        (
+            _("Housing agencies (ARCA)"),
+            [(pk, f"{name} ({code})") for pk, kind, name, code, _p in entities if kind == EntityKind.ARCA],
+        )
+    ]
     for province in Province:
         options = [
             (pk, f"Comune di {name} ({code})")
@@ -26,23 +35,35 @@ def entity_choices():
 
 
 class AccreditationRequestForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     fiscal_code = forms.CharField(
         label=_("Codice fiscale"),
         max_length=24,
         help_text=_("Your personal codice fiscale, 16 characters."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "style": "text-transform:uppercase"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "style": "text-transform:uppercase"}
+        ),
     )
     email = forms.EmailField(
         label=_("E-mail"),
-        help_text=_("Your work address: the Region's answer and, if approved, the link to set your password arrive here."),
+        help_text=_(
+            "Your work address: the Region's answer and, if approved, the link to set your password arrive here."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     entity = forms.TypedChoiceField(label=_("Entity"), coerce=int, choices=())
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[("", _("Choose the role…")), (Role.LEGAL_REPRESENTATIVE.value, Role.LEGAL_REPRESENTATIVE.label), (Role.OFFICER.value, Role.OFFICER.label)],
+        choices=[
+            ("", _("Choose the role…")),
+            (Role.LEGAL_REPRESENTATIVE.value, Role.LEGAL_REPRESENTATIVE.label),
+            (Role.OFFICER.value, Role.OFFICER.label),
+        ],
     )
     area = forms.ChoiceField(
         label=_("Area (officers only)"),
@@ -60,7 +81,11 @@ class AccreditationRequestForm(forms.Form):
         error_messages={"required": _("You must read the privacy notice to send the request.")},
     )
     # Left empty by people; filled by form-spamming robots.
-    website = forms.CharField(required=False, label=_("Leave this field empty"), widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,9 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import private_storage
 from core.fiscal_codes import body_code_validator, person_code_validator
 
-entity_code_validator = RegexValidator(
-    r"^\d{6}$", _("The PUSH code of an entity has exactly 6 digits (e.g. 072006).")
-)
+entity_code_validator = RegexValidator(r"^\d{6}$", _("The PUSH code of an entity has exactly 6 digits (e.g. 072006)."))
 
 
 class User(AbstractUser):
@@ -287,9 +285,7 @@ class AccreditationRequest(models.Model):
     )
     designation_act_sha256 = models.CharField(_("SHA-256 of the designation act"), max_length=64)
     designation_act_size = models.PositiveIntegerField(_("size in bytes"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
+    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(

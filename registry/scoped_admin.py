@@ -13,9 +13,11 @@ import csv
 import datetime
 from decimal import Decimal
 
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import label_for_field, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
+from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
@@ -68,6 +70,13 @@ class ItalianExportIndexView(IndexView):
             elif row[field_name] == self.model_admin.get_empty_value_display(field_name):
                 row[field_name] = ""
         return row
+
+    def get_heading(self, queryset, field):
+        # modeladmin title-cases headings ("Stato Di Accreditamento"); Italian does not.
+        heading = self.export_headings.get(field)
+        if heading:
+            return force_str(heading)
+        return capfirst(force_str(label_for_field(field, model=self.model, model_admin=self.model_admin)))
 
     def stream_csv(self, queryset):
         writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL)
@@ -188,4 +197,3 @@ class ScopedModelAdmin(ModelAdmin):
             found = False
         if not found:
             raise Http404
-

@@ -102,7 +102,9 @@ def load_reference_entities(comuni: list[dict] | None = None) -> LoadResult:
             existing[code] = entity
             to_create.append(entity)
             return
-        changed = {name: (getattr(entity, name), value) for name, value in values.items() if getattr(entity, name) != value}
+        changed = {
+            name: (getattr(entity, name), value) for name, value in values.items() if getattr(entity, name) != value
+        }
         if not changed:
             result.unchanged += 1
             return

@@ -171,16 +171,23 @@ def approve_accreditation_request(*, request_id: int, decided_by) -> Membership:
         user = _link_or_create_user(request_obj)
         today = timezone.localdate()
         if request_obj.role == Role.LEGAL_REPRESENTATIVE:
-            for previous in Membership.objects.active().filter(
-                entity=request_obj.entity, role=Role.LEGAL_REPRESENTATIVE
-            ).exclude(user=user):
-                end_membership(membership=previous, ended_by=decided_by, reason=_("Replaced by a new legal representative."))
+            for previous in (
+                Membership.objects.active()
+                .filter(entity=request_obj.entity, role=Role.LEGAL_REPRESENTATIVE)
+                .exclude(user=user)
+            ):
+                end_membership(
+                    membership=previous, ended_by=decided_by, reason=_("Replaced by a new legal representative.")
+                )
         membership = Membership.objects.create(
             user=user, entity=request_obj.entity, role=request_obj.role, area=request_obj.area, valid_from=today
         )
         log(instance=membership, action="wagtail.create", user=decided_by)
         entity = request_obj.entity
-        if request_obj.role == Role.LEGAL_REPRESENTATIVE and entity.accreditation_state == AccreditationState.NOT_ACCREDITED:
+        if (
+            request_obj.role == Role.LEGAL_REPRESENTATIVE
+            and entity.accreditation_state == AccreditationState.NOT_ACCREDITED
+        ):
             entity.accreditation_state = AccreditationState.ACCREDITED
             entity.accredited_on = today
             entity.save(update_fields=["accreditation_state", "accredited_on", "updated_at"])
@@ -278,7 +285,10 @@ def _notify_submitted(request_obj: AccreditationRequest) -> None:
     if administrators:
         _send(
             "accreditation_to_review",
-            {"request": request_obj, "url": _absolute(reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk]))},
+            {
+                "request": request_obj,
+                "url": _absolute(reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk])),
+            },
             administrators,
         )
 
@@ -308,7 +318,9 @@ def update_entity_contacts(*, entity: Entity, changed_by, **values) -> Entity:
         raise PermissionDenied(_("You cannot change this entity's data."))
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     changes = {name: [getattr(entity, name), value] for name, value in values.items() if getattr(entity, name) != value}
     if not changes:
         return entity

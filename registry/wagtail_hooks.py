@@ -4,10 +4,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from . import admin_views
-from .models import AccreditationRequest, Entity, Membership
+from . import access, admin_views
+from .models import AccreditationRequest, Entity, Membership, RequestStatus
 from .scoped_admin import ScopedModelAdmin, ScopedPermissionHelper
 
 MANAGE = "registry.manage_registry"
@@ -55,7 +56,9 @@ class EntityAdmin(ScopedModelAdmin):
                     ]
                 ),
                 FieldPanel("name", permission=MANAGE),
-                FieldRowPanel([FieldPanel("population", permission=MANAGE), FieldPanel("cadastral_code", permission=MANAGE)]),
+                FieldRowPanel(
+                    [FieldPanel("population", permission=MANAGE), FieldPanel("cadastral_code", permission=MANAGE)]
+                ),
                 FieldPanel("covering_arca", permission=MANAGE),
             ],
             heading=_("Identity"),
@@ -195,3 +198,29 @@ def register_registry_log_actions(actions):
     actions.register_action("push.membership.ended", _("Membership ended"), _("Membership ended"))
     actions.register_action("push.entity.accredited", _("Entity accredited"), _("Entity accredited"))
 
+
+class PendingAccreditationPanel(Component):
+    """Dashboard panel for regional administrators: requests waiting for a decision."""
+
+    name = "pending_accreditation_requests"
+    order = 50
+    template_name = "registry/admin/pending_panel.html"
+
+    def __init__(self, pending):
+        self.pending = pending
+
+    def get_context_data(self, parent_context):
+        return {"pending": self.pending[:10], "pending_count": len(self.pending)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_accreditation_panel(request, panels):
+    if not (request.user.has_perm("registry.decide_accreditationrequest") and access.is_regional(request.user)):
+        return
+    pending = list(
+        AccreditationRequest.objects.filter(status=RequestStatus.PENDING)
+        .select_related("entity")
+        .order_by("submitted_at")
+    )
+    if pending:
+        panels.append(PendingAccreditationPanel(pending))

@@ -13,7 +13,10 @@ BARI, LECCE, ARCA_SUD_SALENTO, ARCA_PUGLIA_CENTRALE, REGION = "072006", "075035"
 def entities(db):
     """The real register: the Region, 5 ARCA and 257 Comuni."""
     load_reference_entities()
-    return {entity.code: entity for entity in Entity.objects.filter(code__in=[BARI, LECCE, ARCA_SUD_SALENTO, ARCA_PUGLIA_CENTRALE, REGION])}
+    return {
+        entity.code: entity
+        for entity in Entity.objects.filter(code__in=[BARI, LECCE, ARCA_SUD_SALENTO, ARCA_PUGLIA_CENTRALE, REGION])
+    }
 
 
 @pytest.fixture

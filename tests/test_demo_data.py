@@ -18,7 +18,13 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
     call_command("load_demo_data")
     first = counts()
     output = capsys.readouterr().out
-    for username in ("regione.admin", "regione.istruttore", "regione.redattore", "bari.referente", "sudsalento.referente"):
+    for username in (
+        "regione.admin",
+        "regione.istruttore",
+        "regione.redattore",
+        "bari.referente",
+        "sudsalento.referente",
+    ):
         assert username in output
     assert "password: push-demo-2026" in output
 

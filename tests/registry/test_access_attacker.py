@@ -163,7 +163,11 @@ def test_instance_pages_of_lecce_people_and_requests_are_denied(client, request,
 
 @pytest.mark.parametrize("attacker", ["bari_officer", "bari_legal_rep", "outsider", "reviewer_of_nothing"])
 def test_designation_act_of_another_entity_is_never_served(client, request, attacker, lecce_data):
-    user = member(BARI, Role.OFFICER, Area.CALLS) if attacker == "reviewer_of_nothing" else request.getfixturevalue(attacker)
+    user = (
+        member(BARI, Role.OFFICER, Area.CALLS)
+        if attacker == "reviewer_of_nothing"
+        else request.getfixturevalue(attacker)
+    )
     client.force_login(user)
     url = reverse("registry_designation_act", args=[lecce_data["request"].pk])
     response, body = download(client, url)
@@ -204,7 +208,11 @@ def test_legal_representative_downloads_own_entity_act(client, bari_legal_rep, b
 
 def test_site_history_report_is_reserved_to_the_region(client, bari_legal_rep, region_admin, lecce_data):
     client.force_login(bari_legal_rep)
-    for url in ("/admin/reports/site-history/", "/admin/reports/site-history/results/", "/admin/reports/site-history/?export=csv"):
+    for url in (
+        "/admin/reports/site-history/",
+        "/admin/reports/site-history/results/",
+        "/admin/reports/site-history/?export=csv",
+    ):
         assert_denied(client.get(url), leaked=(LECCE_APPLICANT_SURNAME,))
     client.force_login(region_admin)
     assert client.get("/admin/reports/site-history/").status_code == 200

@@ -89,7 +89,9 @@ def test_full_flow_request_then_approval_creates_account_membership_and_sends_se
     assert (membership.entity, membership.role, membership.area) == (lecce, Role.OFFICER, Area.CALLS)
     assert not user.has_usable_password()
     assert user.groups.filter(name="Enti · Referenti bandi").exists()
-    assert ModelLogEntry.objects.filter(action="push.accreditation.approved", object_id=str(request_obj.pk), user=region_admin).exists()
+    assert ModelLogEntry.objects.filter(
+        action="push.accreditation.approved", object_id=str(request_obj.pk), user=region_admin
+    ).exists()
 
     # The e-mail carries a working set-password link.
     [message] = mail.outbox
@@ -100,7 +102,9 @@ def test_full_flow_request_then_approval_creates_account_membership_and_sends_se
     response = client.get(path, follow=True)
     assert response.status_code == 200
     set_password_url = response.redirect_chain[-1][0] if response.redirect_chain else path
-    response = client.post(set_password_url, {"new_password1": "Una-Password-Lunga-42", "new_password2": "Una-Password-Lunga-42"})
+    response = client.post(
+        set_password_url, {"new_password1": "Una-Password-Lunga-42", "new_password2": "Una-Password-Lunga-42"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Una-Password-Lunga-42")
@@ -119,7 +123,9 @@ def test_legal_representative_approval_accredits_the_entity(client, lecce, regio
     assert lecce.accredited_on is not None
 
 
-def test_rejection_needs_a_reason_and_emails_it(client, lecce, region_admin, pdf_file, django_capture_on_commit_callbacks):
+def test_rejection_needs_a_reason_and_emails_it(
+    client, lecce, region_admin, pdf_file, django_capture_on_commit_callbacks
+):
     post_request(client, form_data(lecce), pdf_file())
     request_obj = AccreditationRequest.objects.get()
     client.force_login(region_admin)
@@ -226,7 +232,9 @@ def test_duplicate_request_gets_a_clear_message(client, lecce, pdf_file):
 
 
 def test_request_by_someone_already_accredited_is_refused(client, entities, pdf_file, bari_officer):
-    data = form_data(entities[BARI], fiscal_code=bari_officer.fiscal_code, email=bari_officer.email, area=Area.PROPERTY_REGISTER)
+    data = form_data(
+        entities[BARI], fiscal_code=bari_officer.fiscal_code, email=bari_officer.email, area=Area.PROPERTY_REGISTER
+    )
     response = post_request(client, data, pdf_file())
     assert response.status_code == 400
     assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["already_accredited"]

@@ -19,7 +19,11 @@ def count_queries(client, url):
 
 @pytest.mark.parametrize(
     "name",
-    ["registry_membership_modeladmin_index", "registry_accreditationrequest_modeladmin_index", "registry_entity_modeladmin_index"],
+    [
+        "registry_membership_modeladmin_index",
+        "registry_accreditationrequest_modeladmin_index",
+        "registry_entity_modeladmin_index",
+    ],
 )
 def test_listing_query_count_does_not_grow_with_rows(client, region_admin, entities, name, pdf_file):
     from registry.services import AccreditationApplication, submit_accreditation_request
@@ -33,9 +37,14 @@ def test_listing_query_count_does_not_grow_with_rows(client, region_admin, entit
             member(BARI if index % 2 else LECCE, Role.OFFICER, Area.CALLS)
             submit_accreditation_request(
                 AccreditationApplication(
-                    first_name="A", last_name=f"B{index}", email=f"a{index}-{name[:5]}@example.it",
-                    fiscal_code=valid_fiscal_code(), entity=entities[LECCE], role=Role.OFFICER,
-                    area=Area.HELPDESK, designation_act=pdf_file(),
+                    first_name="A",
+                    last_name=f"B{index}",
+                    email=f"a{index}-{name[:5]}@example.it",
+                    fiscal_code=valid_fiscal_code(),
+                    entity=entities[LECCE],
+                    role=Role.OFFICER,
+                    area=Area.HELPDESK,
+                    designation_act=pdf_file(),
                 )
             )
 

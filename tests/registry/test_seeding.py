@@ -37,9 +37,7 @@ def test_real_codes_keep_their_leading_zero_and_cadastral_code():
 
 def test_coverage_is_seeded_from_the_province_with_bat_under_puglia_centrale():
     load_reference_entities()
-    coverage = {
-        code: arca for code, arca in Entity.objects.comuni().values_list("code", "covering_arca__code")
-    }
+    coverage = {code: arca for code, arca in Entity.objects.comuni().values_list("code", "covering_arca__code")}
     assert coverage["110002"] == "720000"  # Barletta (BAT)
     assert coverage["072006"] == "720000"  # Bari
     assert coverage["071024"] == "710000"  # Foggia
