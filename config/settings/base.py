@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     # Django. The Django admin stays installed because wagtail-modeladmin relies on its
     # list filters; it is never routed (see config/urls.py).
     "django.contrib.admin",
@@ -225,6 +227,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["core.api.only_api_v1"],
 }
+
+# Background work (file imports). Production queues tasks in the database and runs
+# `manage.py db_worker`; development and tests run them immediately.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Largest spreadsheet accepted by the upload screens and the API.
+PUSH_MAX_IMPORT_BYTES = int(os.environ.get("PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024))
 
 # Keyed hash for pseudonymised personal codes. The key lives outside the database.
 PUSH_PSEUDONYM_KEY = os.environ.get("PUSH_PSEUDONYM_KEY", "")

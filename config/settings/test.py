@@ -36,3 +36,5 @@ if "DATABASE_URL" not in os.environ:
             "TEST": {"NAME": str(VAR_DIR / "test-push.sqlite3")},  # noqa: F405
         }
     }
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,21 @@
+"""Models of the registry: entities and their people (entities.py), the property register
+(properties.py)."""
+
+from .entities import *  # noqa: F403
+from .entities import (  # noqa: F401  (names used elsewhere, listed for readers)
+    ENTITY_ROLES,
+    REGIONAL_ROLES,
+    AccreditationRequest,
+    AccreditationState,
+    Area,
+    Entity,
+    EntityKind,
+    EntityQuerySet,
+    Membership,
+    Province,
+    RequestStatus,
+    Role,
+    User,
+    roles_for_kind,
+)
+from .properties import *  # noqa: F403

@@ -1,0 +1,373 @@
+"""Use cases of the property register: imports, edits, snapshots and the figures read
+from the stock. Callable alike from the admin, the API and management commands."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+from wagtail.log_actions import log
+
+from core.tabular import FileRefused, read_table
+
+from . import access
+from .imports import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, RowError, validate
+from .models import (
+    Building,
+    ChangeSource,
+    Entity,
+    ImportJob,
+    ImportStatus,
+    PropertyChange,
+    SnapshotCell,
+    StockSnapshot,
+    Unit,
+)
+from .stock_writer import WriteResult, write_stock
+
+IMPORT_PERMISSION = "registry.add_unit"
+
+
+def owners_for_import(user):
+    """The entities whose stock this user may load: their own ARCA or Comune (or any, for
+    the Region), provided they hold the permission to add units."""
+    if not user.has_perm(IMPORT_PERMISSION):
+        return Entity.objects.none()
+    return access.scope(Entity.objects.exclude(kind="region"), user, path="", for_edit=True).order_by("name")
+
+
+def check_can_write_stock(user, owner: Entity) -> None:
+    if not (user.has_perm(IMPORT_PERMISSION) and access.can_edit(user, owner.pk)) or owner.kind == "region":
+        raise PermissionDenied(_("You cannot change the stock of %(owner)s.") % {"owner": owner})
+
+
+# --- imports ------------------------------------------------------------------------
+
+
+def max_import_bytes() -> int:
+    return getattr(settings, "PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024)
+
+
+def create_import_job(*, owner: Entity, uploaded_by, uploaded_file, only_valid_rows=False) -> ImportJob:
+    """Store the uploaded file (privately, with its SHA-256) and queue its import.
+
+    Refuses files over the size limit and owners the user may not write for."""
+    check_can_write_stock(uploaded_by, owner)
+    if uploaded_file.size > max_import_bytes():
+        from django.template.defaultfilters import filesizeformat
+
+        raise ValidationError(
+            _("The file is %(size)s; the largest accepted is %(limit)s. Split it into several files.")
+            % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(max_import_bytes())},
+            code="too_large",
+        )
+    name = uploaded_file.name or "file.csv"
+    file_format = "xlsx" if name.lower().endswith(".xlsx") else "csv"
+    content = uploaded_file.read()
+    job = ImportJob(
+        owner=owner,
+        uploaded_by=uploaded_by,
+        original_name=name[-200:],
+        file_format=file_format,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        only_valid_rows=only_valid_rows,
+    )
+    job.file.save(f"import.{file_format}", ContentFile(content), save=False)
+    job.save()
+    log(instance=job, action="push.import.uploaded", user=uploaded_by)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: run_import_task.enqueue(job.pk, language))
+    return job
+
+
+def import_only_valid_rows(*, job: ImportJob, user) -> ImportJob:
+    """After reading the report of an invalid file, import its valid rows."""
+    check_can_write_stock(user, job.owner)
+    if job.status != ImportStatus.INVALID:
+        raise ValidationError(_("Only a file with errors can be imported partially."), code="state")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.PENDING, only_valid_rows=True, processed_rows=0, finished_at=None
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: run_import_task.enqueue(job.pk, language))
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def run_import_task(job_id: int, language: str = "it"):
+    with translation.override(language):
+        run_import(ImportJob.objects.select_related("owner", "uploaded_by").get(pk=job_id))
+
+
+def _set(job: ImportJob, **fields):
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def run_import(job: ImportJob) -> ImportJob:
+    """Validate the job's file, then write it if every row is valid (or if the officer
+    asked for the valid rows only). Progress is saved as it goes, outside the write
+    transaction, so the status page can show it."""
+    _set(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0, failure="")
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        try:
+            table = read_table(content, job.original_name)
+        except FileRefused as refused:
+            _set(
+                job,
+                status=ImportStatus.INVALID,
+                errors=[[0, "", "", refused.message]],
+                error_rows=0,
+                finished_at=timezone.now(),
+            )
+            return job
+        _set(job, total_rows=len(table.rows))
+        parsed = validate(table, job.owner, progress=lambda done: _set(job, processed_rows=done))
+        errors = [error.as_list() for error in parsed.errors[:MAX_ERRORS_KEPT]]
+        header_broken = any(error.row == 1 for error in parsed.errors)
+        _set(
+            job,
+            total_rows=parsed.total_rows,
+            processed_rows=parsed.total_rows,
+            errors=errors,
+            error_rows=len(parsed.error_rows),
+        )
+        if parsed.total_rows == 0 and not parsed.errors:
+            _set(
+                job,
+                status=ImportStatus.INVALID,
+                errors=[[0, "", "", _("The file has headers but no rows of data.")]],
+                finished_at=timezone.now(),
+            )
+            return job
+        if header_broken or (parsed.errors and not job.only_valid_rows):
+            _set(job, status=ImportStatus.INVALID, finished_at=timezone.now())
+            return job
+        _set(job, status=ImportStatus.WRITING)
+        result = write_stock(parsed, job.owner, user=job.uploaded_by, source=ChangeSource.IMPORT, job=job)
+        _set(
+            job,
+            status=ImportStatus.DONE,
+            finished_at=timezone.now(),
+            created_units=result.created_units,
+            updated_units=result.updated_units,
+            unchanged_units=result.unchanged_units,
+            created_buildings=result.created_buildings,
+            updated_buildings=result.updated_buildings,
+        )
+        log(instance=job, action="push.import.done", user=job.uploaded_by, data=_result_data(result))
+    except Exception as error:  # the job must never stay "running" forever
+        _set(job, status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}", finished_at=timezone.now())
+        raise
+    return job
+
+
+def _result_data(result: WriteResult) -> dict:
+    return {
+        "created_units": result.created_units,
+        "updated_units": result.updated_units,
+        "unchanged_units": result.unchanged_units,
+        "created_buildings": result.created_buildings,
+        "updated_buildings": result.updated_buildings,
+    }
+
+
+def import_file(
+    *, content: bytes, filename: str, owner: Entity, user=None, only_valid_rows=False, source=ChangeSource.IMPORT
+):
+    """Validate and write a file in one call (shell loads, benchmarks). Returns the parsed
+    file and the write result (None when nothing was written)."""
+    table = read_table(content, filename)
+    parsed = validate(table, owner)
+    header_broken = any(error.row == 1 for error in parsed.errors)
+    if header_broken or (parsed.errors and not only_valid_rows):
+        return parsed, None
+    return parsed, write_stock(parsed, owner, user=user, source=source)
+
+
+# --- API bulk upsert ----------------------------------------------------------------
+
+
+def upsert_units_from_records(*, records: list[dict], owner: Entity, user) -> tuple[ParsedFile, WriteResult | None]:
+    """The API's bulk upsert: `records` use the same keys as the units file (see
+    registry.imports.UNIT_COLUMNS); all-or-nothing, same validation as a file."""
+    from core.tabular import Table
+
+    from .imports import UNIT_COLUMNS
+
+    check_can_write_stock(user, owner)
+    keys = [column.key for column in UNIT_COLUMNS]
+    unknown = sorted({key for record in records for key in record} - set(keys))
+    if unknown:
+        parsed = ParsedFile(total_rows=len(records))
+        parsed.errors.append(RowError(0, ", ".join(unknown), "", _("Unknown fields.")))
+        return parsed, None
+    rows = [[_api_cell(record.get(key)) for key in keys] for record in records]
+    table = Table(headers=[column.header for column in UNIT_COLUMNS], rows=rows, first_data_row=1, format="api")
+    parsed = validate(table, owner)
+    if parsed.errors:
+        return parsed, None
+    return parsed, write_stock(parsed, owner, user=user, source=ChangeSource.API)
+
+
+def _api_cell(value):
+    # JSON numbers and booleans are accepted as they are; the parsers read them.
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+# --- single edits from the admin ------------------------------------------------------
+
+
+def record_admin_change(*, instance, before: dict, user) -> None:
+    """Log an edit made in the admin form: the fields that changed, from what to what."""
+    fields = UNIT_FIELDS if isinstance(instance, Unit) else BUILDING_FIELDS
+    changes = {}
+    for name in fields:
+        old, new = before.get(name), getattr(instance, name)
+        if old != new:
+            changes[name] = [old, new]
+    if not changes:
+        return
+    import json
+
+    from .stock_writer import _json_default
+
+    PropertyChange.objects.create(
+        unit=instance if isinstance(instance, Unit) else None,
+        building=instance if isinstance(instance, Building) else None,
+        changed_by=user,
+        source=ChangeSource.ADMIN,
+        changes=json.loads(json.dumps(changes, default=_json_default)),
+    )
+
+
+def snapshot_of(instance) -> dict:
+    fields = UNIT_FIELDS if isinstance(instance, Unit) else BUILDING_FIELDS
+    return {name: getattr(instance, name) for name in fields}
+
+
+# --- snapshots ----------------------------------------------------------------------
+
+SNAPSHOT_DIMENSIONS = ("owner_id", "building__comune_id", "status", "use", "energy_class", "accessible")
+
+
+def take_snapshot(*, reference_date: date, taken_by) -> StockSnapshot:
+    """Freeze the stock as it is now under a reference date (normally 31 December).
+    One snapshot per date; it is never changed afterwards. Regional administrators only."""
+    if not (access.is_regional(taken_by) and taken_by.has_perm("registry.take_stocksnapshot")):
+        raise PermissionDenied(_("Only the Region takes snapshots of the stock."))
+    if StockSnapshot.objects.filter(reference_date=reference_date).exists():
+        raise ValidationError(
+            _("A snapshot at %(date)s already exists and cannot be replaced.")
+            % {"date": reference_date.strftime("%d/%m/%Y")},
+            code="exists",
+        )
+    with transaction.atomic():
+        groups = (
+            Unit.objects.values(*SNAPSHOT_DIMENSIONS)
+            .annotate(units=Count("id"), area=Sum("conventional_area"))
+            .order_by()
+        )
+        snapshot = StockSnapshot.objects.create(
+            reference_date=reference_date,
+            taken_by=taken_by,
+            unit_count=Unit.objects.count(),
+            building_count=Building.objects.count(),
+        )
+        SnapshotCell.objects.bulk_create(
+            [
+                SnapshotCell(
+                    snapshot=snapshot,
+                    owner_id=row["owner_id"],
+                    comune_id=row["building__comune_id"],
+                    status=row["status"],
+                    use=row["use"],
+                    energy_class=row["energy_class"],
+                    accessible=row["accessible"],
+                    units=row["units"],
+                    conventional_area=row["area"] or 0,
+                )
+                for row in groups
+            ],
+            batch_size=2000,
+        )
+        log(instance=snapshot, action="push.snapshot.taken", user=taken_by)
+    return snapshot
+
+
+@dataclass
+class Comparison:
+    dimension: str
+    rows: list  # (key, label, then, now, difference)
+
+
+def _live_counts(dimension: str, user) -> dict:
+    field = {"status": "status", "owner": "owner_id", "comune": "building__comune_id"}[dimension]
+    units = access.scope(Unit.objects.all(), user, path="owner")
+    return dict(units.values_list(field).annotate(n=Count("id")).order_by())
+
+
+def _snapshot_counts(snapshot: StockSnapshot, dimension: str, user) -> dict:
+    field = {"status": "status", "owner": "owner_id", "comune": "comune_id"}[dimension]
+    cells = access.scope(snapshot.cells.all(), user, path="owner")
+    return dict(cells.values_list(field).annotate(n=Sum("units")).order_by())
+
+
+def compare_with_today(snapshot: StockSnapshot, dimension: str, user) -> Comparison:
+    """Units by status, owner or Comune: at the snapshot's date against today, within what
+    the user may see."""
+    then, now = _snapshot_counts(snapshot, dimension, user), _live_counts(dimension, user)
+    keys = sorted(set(then) | set(now), key=lambda key: str(key))
+    labels = _labels(dimension, keys)
+    rows = [
+        (key, labels.get(key, key), then.get(key, 0), now.get(key, 0), now.get(key, 0) - then.get(key, 0))
+        for key in keys
+    ]
+    rows.sort(key=lambda row: str(row[1]))
+    return Comparison(dimension=dimension, rows=rows)
+
+
+def compare_snapshots(older: StockSnapshot, newer: StockSnapshot, dimension: str, user) -> Comparison:
+    then, now = _snapshot_counts(older, dimension, user), _snapshot_counts(newer, dimension, user)
+    keys = sorted(set(then) | set(now), key=lambda key: str(key))
+    labels = _labels(dimension, keys)
+    rows = [
+        (key, labels.get(key, key), then.get(key, 0), now.get(key, 0), now.get(key, 0) - then.get(key, 0))
+        for key in keys
+    ]
+    rows.sort(key=lambda row: str(row[1]))
+    return Comparison(dimension=dimension, rows=rows)
+
+
+def _labels(dimension: str, keys) -> dict:
+    from .models import OccupancyStatus
+
+    if dimension == "status":
+        return {key: str(OccupancyStatus(key).label) for key in keys if key in OccupancyStatus.values}
+    return {entity.pk: str(entity) for entity in Entity.objects.filter(pk__in=keys)}
+
+
+# --- public aggregates ----------------------------------------------------------------
+
+
+def counts_by_comune_and_status():
+    """Open data: units per Comune and status. No unit-level or household data."""
+    return (
+        Unit.objects.values("building__comune__code", "building__comune__name", "status")
+        .annotate(units=Count("id"))
+        .order_by("building__comune__code", "status")
+    )
