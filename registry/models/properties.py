@@ -177,15 +177,15 @@ class Unit(models.Model):
     def __str__(self):
         return self.push_id
 
-    @staticmethod
-    def make_push_id(owner_code: str, local_id: str) -> str:
-        return f"{owner_code}-{local_id}"
-
     def save(self, *args, **kwargs):
         # The id is derived, never typed: owner code + owner's own id.
         self.push_id = self.make_push_id(self.owner.code, self.local_id)
         self.updated_at = timezone.now()
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def make_push_id(owner_code: str, local_id: str) -> str:
+        return f"{owner_code}-{local_id}"
 
 
 class ChangeSource(models.TextChoices):
@@ -256,6 +256,9 @@ class PropertyChange(models.Model):
                 name="property_change_has_a_subject",
             )
         ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {timezone.localtime(self.changed_at):%d/%m/%Y %H:%M}"
 
 
 class ImportStatus(models.TextChoices):
@@ -365,3 +368,6 @@ class SnapshotCell(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["snapshot", "owner"]), models.Index(fields=["snapshot", "comune"])]
+
+    def __str__(self):
+        return f"{self.snapshot} · {self.owner_id} · {self.comune_id} · {self.status}: {self.units}"
