@@ -13,9 +13,12 @@ from rest_framework.routers import SimpleRouter
 
 from core.api import drf_problem, problem_response
 from registry.api import EntityViewSet, MyMembershipsView
+from registry.stock_api import BuildingViewSet, StockCountsView, UnitViewSet
 
 router = SimpleRouter(trailing_slash="")
 router.register("entities", EntityViewSet, basename="entity")
+router.register("buildings", BuildingViewSet, basename="building")
+router.register("units", UnitViewSet, basename="unit")
 
 
 @extend_schema(
@@ -44,6 +47,7 @@ def api_not_found(request, *args, **kwargs):
 urlpatterns = [
     path("health", health, name="api-health"),
     path("me/memberships", MyMembershipsView.as_view(), name="api-my-memberships"),
+    path("stock/counts", StockCountsView.as_view(), name="api-stock-counts"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

@@ -105,3 +105,42 @@ def _pending_request():
             designation_act=SimpleUploadedFile("designazione.pdf", blank_pdf(), content_type="application/pdf"),
         )
     )
+
+
+# Demo stock: units per owner, close to the figures reported for Puglia (DOMAIN.md §2.6:
+# over 61,000 ERP units, about 54,000 managed by the five ARCA). Comune-owned stock of Bari
+# is managed by ARCA Puglia Centrale, as it is in reality.
+DEMO_STOCK = [
+    # owner code, units, provinces of the Comuni it spreads over (None: the owner's Comune only), manager
+    ("720000", 20000, ("BA", "BT"), None),
+    ("750000", 12000, ("LE",), None),
+    ("710000", 9000, ("FG",), None),
+    ("730000", 7000, ("TA",), None),
+    ("740000", 6000, ("BR",), None),
+    ("072006", 3000, None, "720000"),
+    ("075035", 800, None, None),
+    ("071024", 600, None, None),
+]
+
+
+def load_stock(scale: float = 1.0, stdout=None) -> list[tuple[str, int]]:
+    """Load the synthetic stock of each demo owner that has none yet (idempotent)."""
+    from . import stock, synthetic
+    from .models import Unit
+
+    loaded = []
+    for owner_code, units, provinces, manager in DEMO_STOCK:
+        owner = Entity.objects.get(code=owner_code)
+        if Unit.objects.filter(owner=owner).exists():
+            continue
+        if provinces:
+            comuni = list(Entity.objects.comuni().filter(province__in=provinces).values_list("code", "province", "population"))
+        else:
+            comuni = [(owner.code, owner.province, owner.population or 1)]
+        count = max(1, int(units * scale))
+        content = synthetic.generate_csv(owner_code=owner.code, comuni=comuni, count=count, manager_code=manager)
+        parsed, result = stock.import_file(content=content, filename=f"demo-{owner.code}.csv", owner=owner)
+        if result is None:
+            raise RuntimeError(f"demo stock of {owner.code} did not validate: {parsed.errors[:3]}")
+        loaded.append((owner.display_name, result.created_units))
+    return loaded

@@ -136,13 +136,14 @@ _income = choice(
 )
 _category = choice(_category_mapping(), _("a cadastral category such as A/3, A/4 or C/6"))
 
-_LOCAL_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-")
+# No "/" or spaces: the PUSH id appears in addresses (/api/v1/units/750000-34455).
+_LOCAL_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 def _local_id(value):
     raw = text(40)(value)
     if not raw or not set(raw) <= _LOCAL_ID_CHARS:
-        raise CellError(_("An id may contain only letters, digits and . _ / -"))
+        raise CellError(_("An id may contain only letters, digits and . _ -"))
     return raw
 
 

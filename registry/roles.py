@@ -23,6 +23,22 @@ class RoleGroup:
     permissions: tuple[str, ...]
 
 
+# The property register: owners keep their stock current (edit, import, API upsert);
+# the Region reads it and takes the yearly snapshots.
+STOCK_READ = (
+    "registry.view_building",
+    "registry.view_unit",
+    "registry.view_importjob",
+    "registry.view_stocksnapshot",
+)
+STOCK_KEEP = (
+    *STOCK_READ,
+    "registry.change_building",
+    "registry.change_unit",
+    "registry.add_unit",
+    "registry.add_importjob",
+)
+
 ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
     (Role.ADMINISTRATOR, ""): RoleGroup(
         "Regione · Amministratori",
@@ -40,6 +56,9 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
             "registry.add_user",
             "registry.change_user",
             "registry.view_user",
+            *STOCK_READ,
+            "registry.add_stocksnapshot",
+            "registry.take_stocksnapshot",
         ),
     ),
     (Role.REVIEWER, ""): RoleGroup(
@@ -49,6 +68,7 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
             "registry.view_entity",
             "registry.view_membership",
             "registry.view_accreditationrequest",
+            *STOCK_READ,
         ),
     ),
     (Role.EDITOR, ""): RoleGroup(
@@ -63,11 +83,12 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
             "registry.change_entity",
             "registry.view_membership",
             "registry.view_accreditationrequest",
+            *STOCK_KEEP,
         ),
     ),
     (Role.OFFICER, Area.PROPERTY_REGISTER): RoleGroup(
         "Enti · Referenti patrimonio",
-        (ADMIN_ACCESS, "registry.view_entity"),
+        (ADMIN_ACCESS, "registry.view_entity", *STOCK_KEEP),
     ),
     (Role.OFFICER, Area.CALLS): RoleGroup(
         "Enti · Referenti bandi",

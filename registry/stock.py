@@ -48,6 +48,14 @@ def check_can_write_stock(user, owner: Entity) -> None:
         raise PermissionDenied(_("You cannot change the stock of %(owner)s.") % {"owner": owner})
 
 
+def check_can_write_stock_silently(user, owner: Entity) -> bool:
+    try:
+        check_can_write_stock(user, owner)
+    except PermissionDenied:
+        return False
+    return True
+
+
 # --- imports ------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from . import access, admin_views
+from . import access, admin_views, stock_admin
 from .models import AccreditationRequest, Entity, Membership, RequestStatus
 from .scoped_admin import ScopedModelAdmin, ScopedPermissionHelper
 
@@ -175,6 +175,7 @@ class RegistryGroup(ModelAdminGroup):
 
 
 modeladmin_register(RegistryGroup)
+modeladmin_register(stock_admin.PropertyRegisterGroup)
 
 
 @hooks.register("register_admin_urls")
@@ -187,6 +188,11 @@ def register_accreditation_urls():
         ),
         path("registry/accreditation/<int:pk>/approve/", admin_views.approve, name="registry_accreditation_approve"),
         path("registry/accreditation/<int:pk>/reject/", admin_views.reject, name="registry_accreditation_reject"),
+        path("registry/imports/template.<str:file_format>", stock_admin.import_template, name="registry_import_template"),
+        path("registry/imports/<int:pk>/report.csv", stock_admin.import_report, name="registry_import_report"),
+        path("registry/imports/<int:pk>/file/", stock_admin.import_file_download, name="registry_import_file"),
+        path("registry/imports/<int:pk>/import-valid-rows/", stock_admin.import_valid_rows, name="registry_import_valid_rows"),
+        path("registry/imports/<int:pk>/progress/", stock_admin.progress, name="registry_import_progress"),
     ]
 
 
@@ -197,6 +203,9 @@ def register_registry_log_actions(actions):
     actions.register_action("push.accreditation.rejected", _("Accreditation rejected"), _("Accreditation rejected"))
     actions.register_action("push.membership.ended", _("Membership ended"), _("Membership ended"))
     actions.register_action("push.entity.accredited", _("Entity accredited"), _("Entity accredited"))
+    actions.register_action("push.import.uploaded", _("File uploaded for import"), _("File uploaded for import"))
+    actions.register_action("push.import.done", _("Import completed"), _("Import completed"))
+    actions.register_action("push.snapshot.taken", _("Snapshot of the stock taken"), _("Snapshot of the stock taken"))
 
 
 class PendingAccreditationPanel(Component):

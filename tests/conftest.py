@@ -61,3 +61,36 @@ def pdf_file():
         return SimpleUploadedFile(name, blank_pdf() if content is None else content, content_type="application/pdf")
 
     return make
+
+
+@pytest.fixture
+def stock_csv():
+    """An Italian-Excel CSV of synthetic units for an owner: stock_csv(owner_code, count)."""
+    from registry.synthetic import generate_csv
+
+    def make(owner_code, count=30, seed=7, comuni=None):
+        owner = Entity.objects.get(code=owner_code)
+        if comuni is None:
+            if owner.kind == "comune":
+                comuni = [(owner.code, owner.province, owner.population or 1)]
+            else:
+                comuni = list(
+                    Entity.objects.comuni().filter(covering_arca=owner).order_by("-population").values_list("code", "province", "population")[:3]
+                )
+        return generate_csv(owner_code=owner_code, comuni=comuni, count=count, seed=seed)
+
+    return make
+
+
+@pytest.fixture
+def load_stock(stock_csv):
+    """Write synthetic units for an owner straight through the importer: load_stock(code, count)."""
+    from registry.stock import import_file
+
+    def load(owner_code, count=30, **kwargs):
+        owner = Entity.objects.get(code=owner_code)
+        parsed, result = import_file(content=stock_csv(owner_code, count, **kwargs), filename="stock.csv", owner=owner)
+        assert result is not None, parsed.errors[:5]
+        return result
+
+    return load

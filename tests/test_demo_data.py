@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from registry.models import AccreditationRequest, Entity, Membership
+from registry.models import AccreditationRequest, Entity, Membership, Unit
 
 
 def counts():
@@ -10,12 +10,13 @@ def counts():
         get_user_model().objects.count(),
         Membership.objects.count(),
         AccreditationRequest.objects.count(),
+        Unit.objects.count(),
     )
 
 
 def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
     settings.PUSH_PRINT_DEMO_PASSWORDS = True
-    call_command("load_demo_data")
+    call_command("load_demo_data", stock_scale=0.005)
     first = counts()
     output = capsys.readouterr().out
     for username in (
@@ -28,7 +29,7 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
         assert username in output
     assert "password: push-demo-2026" in output
 
-    call_command("load_demo_data")
+    call_command("load_demo_data", stock_scale=0.005)
 
     assert counts() == first
     assert first[0] == 263
@@ -37,6 +38,6 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
 
 def test_passwords_are_not_printed_outside_development(db, capsys, settings):
     settings.PUSH_PRINT_DEMO_PASSWORDS = False
-    call_command("load_demo_data")
+    call_command("load_demo_data", stock_scale=0.005)
     output = capsys.readouterr().out
     assert "push-demo-2026" not in output and "password: " not in output

@@ -10,11 +10,21 @@ import registry.demo
 class Command(BaseCommand):
     help = "Load the demo data of every app (entities, people, pages). Idempotent: safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--stock-scale",
+            type=float,
+            default=1.0,
+            help="Fraction of the demo property stock to load (1 = about 58,000 units).",
+        )
+
     def handle(self, *args, **options):
         call_command("load_entities", stdout=self.stdout)
         with transaction.atomic():
             logins = registry.demo.load()
             cms.demo.load()
+        for owner, units in registry.demo.load_stock(scale=options["stock_scale"]):
+            self.stdout.write(f"Property register: {units} units loaded for {owner}.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(f"Site:  {settings.WAGTAILADMIN_BASE_URL}/")

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.tabular import FileRefused
+from registry.models import Entity
+from registry.stock import import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a units file (CSV or XLSX, the admin's format) for an owner, through the same "
+        "validation and writing as the admin. Nothing is written if any row is invalid, unless "
+        "--only-valid-rows is given. For initial loads of the property register."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="CSV or XLSX file")
+        parser.add_argument("--owner", required=True, help="PUSH code of the owner (e.g. 750000)")
+        parser.add_argument("--only-valid-rows", action="store_true", help="Write the valid rows even if others are wrong")
+
+    def handle(self, *args, **options):
+        path = Path(options["path"])
+        try:
+            owner = Entity.objects.exclude(kind="region").get(code=options["owner"])
+        except Entity.DoesNotExist:
+            raise CommandError(f"No ARCA or Comune has PUSH code {options['owner']}.")
+        try:
+            parsed, result = import_file(
+                content=path.read_bytes(), filename=path.name, owner=owner, only_valid_rows=options["only_valid_rows"]
+            )
+        except FileRefused as refused:
+            raise CommandError(refused.message)
+        for error in parsed.errors[:200]:
+            self.stderr.write(f"row {error.row} · {error.column} · {error.value!r}: {error.message}")
+        if len(parsed.errors) > 200:
+            self.stderr.write(f"… and {len(parsed.errors) - 200} more problems")
+        if result is None:
+            raise CommandError(f"{len(parsed.error_rows)} rows have errors: nothing written.")
+        self.stdout.write(
+            f"{owner}: {result.created_units} units created, {result.updated_units} updated, "
+            f"{result.unchanged_units} unchanged; buildings {result.created_buildings} created, "
+            f"{result.updated_buildings} updated."
+        )

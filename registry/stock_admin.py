@@ -1,0 +1,541 @@
+"""Admin screens of the property register: buildings, units, imports and snapshots.
+
+Every screen goes through ScopedModelAdmin (the access rule on the `owner`). Units and
+buildings are created by file import or by the API, edited one at a time here, and never
+deleted (a sold or demolished unit keeps its history with its status)."""
+
+import io
+
+from django import forms
+from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_modeladmin.options import ModelAdminGroup
+from wagtail_modeladmin.views import CreateView, EditView, InspectView
+
+from core.tabular import write_csv, write_xlsx
+
+from . import access, stock
+from .imports import EXPORT_HEADERS, IMPORT_HELP, template_rows, unit_export_rows
+from .models import Building, Entity, EntityKind, ImportJob, ImportStatus, PropertyChange, Province, StockSnapshot, Unit
+from .scoped_admin import ItalianExportIndexView, ScopedModelAdmin, ScopedPermissionHelper
+
+# --- shared pieces ------------------------------------------------------------------
+
+
+class ProvinceFilter(SimpleListFilter):
+    title = gettext_lazy("province")
+    parameter_name = "province"
+    comune_path = "comune__province"
+
+    def lookups(self, request, model_admin):
+        return Province.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.comune_path: self.value()})
+        return queryset
+
+
+class UnitProvinceFilter(ProvinceFilter):
+    comune_path = "building__comune__province"
+
+
+class NoCreateNoDeletePermissionHelper(ScopedPermissionHelper):
+    """Stock is created by import or API and never deleted."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+    def user_can_copy_obj(self, user, obj):
+        return False
+
+
+class RecordingEditView(EditView):
+    """Edit view that writes the changed fields to the register's history."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.before = stock.snapshot_of(self.instance)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        stock.record_admin_change(instance=self.instance, before=self.before, user=self.request.user)
+        return response
+
+
+class HistoryInspectView(InspectView):
+    """Inspect view showing the record's recent history under its fields."""
+
+    history_limit = 50
+
+    def get_context_data(self, **kwargs):
+        changes = (
+            PropertyChange.objects.filter(**{self.model._meta.model_name: self.instance})
+            .select_related("changed_by", "import_job")
+            .order_by("-changed_at", "-id")[: self.history_limit]
+        )
+        return super().get_context_data(changes=changes, **kwargs)
+
+
+def comune_filter(field, request, params, model, model_admin, field_path=None):
+    """List filter on the Comune, offering only Comuni (not all entities)."""
+    from django.contrib.admin.filters import RelatedFieldListFilter
+
+    class ComuneFilter(RelatedFieldListFilter):
+        def field_choices(self, field, request, model_admin):
+            return [(pk, name) for pk, name in Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name").values_list("pk", "name")]
+
+    return ComuneFilter(field, request, params, model, model_admin, field_path=field_path)
+
+
+
+# --- units --------------------------------------------------------------------------
+
+
+class UnitIndexView(ItalianExportIndexView):
+    """Unit list whose exports are files in the import format (they re-import unchanged)."""
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
+        rows = unit_export_rows(queryset.iterator(chunk_size=2000))
+        filename = f"alloggi-{timezone.localdate():%Y%m%d}"
+        if spreadsheet_format == self.FORMAT_CSV:
+            handle = io.StringIO()
+            write_csv(EXPORT_HEADERS, rows, handle)
+            response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        handle = io.BytesIO()
+        write_xlsx(EXPORT_HEADERS, rows, handle, sheet_title="Alloggi")
+        handle.seek(0)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{filename}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+class UnitAdmin(ScopedModelAdmin):
+    model = Unit
+    menu_label = gettext_lazy("Units")
+    menu_icon = "home"
+    entity_path = "owner"
+    permission_helper_class = NoCreateNoDeletePermissionHelper
+    index_view_class = UnitIndexView
+    edit_view_class = RecordingEditView
+    inspect_view_class = HistoryInspectView
+    inspect_template_name = "registry/admin/unit_inspect.html"
+    list_display = ("push_id", "address", "comune", "status", "cadastral_category", "energy_class", "conventional_area", "accessible")
+    list_filter = (
+        UnitProvinceFilter,
+        ("building__comune", comune_filter),
+        "owner",
+        "building__manager",
+        "status",
+        "cadastral_category",
+        "energy_class",
+        "accessible",
+        "use",
+    )
+    search_fields = ("push_id", "building__street", "cadastral_sheet", "cadastral_parcel", "cadastral_subunit", "building__local_id")
+    list_select_related = ("building", "building__comune")
+    list_per_page = 50
+    ordering = ("push_id",)
+    list_export = ("push_id",)  # exports use the import format (UnitIndexView)
+    export_filename = "alloggi"
+    panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("staircase"), FieldPanel("floor"), FieldPanel("internal_number")])],
+            heading=gettext_lazy("Position in the building"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel"), FieldPanel("cadastral_subunit")]),
+                FieldRowPanel([FieldPanel("cadastral_category"), FieldPanel("cadastral_class"), FieldPanel("rooms")]),
+            ],
+            heading=gettext_lazy("Cadastre"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("usable_area"), FieldPanel("conventional_area")]),
+                FieldRowPanel([FieldPanel("energy_class"), FieldPanel("accessible"), FieldPanel("use")]),
+            ],
+            heading=gettext_lazy("Characteristics"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldRowPanel([FieldPanel("monthly_rent"), FieldPanel("household_size"), FieldPanel("income_band")]),
+                FieldPanel("last_update"),
+            ],
+            heading=gettext_lazy("Occupancy"),
+        ),
+    ]
+
+    def address(self, obj):
+        building = obj.building
+        return f"{building.street} {building.street_number}".strip()
+
+    address.short_description = gettext_lazy("address")
+    address.admin_order_field = "building__street"
+
+    def comune(self, obj):
+        return obj.building.comune.name
+
+    comune.short_description = gettext_lazy("Comune")
+    comune.admin_order_field = "building__comune__name"
+
+
+# --- buildings ----------------------------------------------------------------------
+
+
+class BuildingAdmin(ScopedModelAdmin):
+    model = Building
+    menu_label = gettext_lazy("Buildings")
+    menu_icon = "table"
+    entity_path = "owner"
+    permission_helper_class = NoCreateNoDeletePermissionHelper
+    edit_view_class = RecordingEditView
+    inspect_view_class = HistoryInspectView
+    inspect_template_name = "registry/admin/building_inspect.html"
+    list_display = ("local_id", "street", "street_number", "comune", "owner", "manager", "unit_count")
+    list_filter = (ProvinceFilter, ("comune", comune_filter), "owner", "manager", "has_lift")
+    search_fields = ("local_id", "street", "cadastral_sheet", "cadastral_parcel", "neighbourhood")
+    list_select_related = ("comune", "owner", "manager")
+    list_per_page = 50
+    ordering = ("owner__code", "local_id")
+    list_export = (
+        "local_id",
+        "owner",
+        "manager",
+        "comune",
+        "street",
+        "street_number",
+        "postcode",
+        "neighbourhood",
+        "latitude",
+        "longitude",
+        "cadastral_section",
+        "cadastral_sheet",
+        "cadastral_parcel",
+        "year_built",
+        "last_renovation_year",
+        "floors",
+        "has_lift",
+        "declared_units",
+        "financing_programme",
+    )
+    export_filename = "fabbricati"
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("manager"),
+                FieldRowPanel([FieldPanel("street"), FieldPanel("street_number"), FieldPanel("postcode")]),
+                FieldRowPanel([FieldPanel("neighbourhood"), FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=gettext_lazy("Location and management"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("cadastral_section"), FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel")])],
+            heading=gettext_lazy("Cadastre"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("year_built"), FieldPanel("last_renovation_year"), FieldPanel("floors")]),
+                FieldRowPanel([FieldPanel("has_lift"), FieldPanel("declared_units")]),
+                FieldPanel("financing_programme"),
+            ],
+            heading=gettext_lazy("Characteristics"),
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # A correlated subquery, computed only for the rows of the page shown.
+        units = Unit.objects.filter(building=OuterRef("pk")).order_by().values("building").annotate(n=Count("*")).values("n")
+        return super().get_queryset(request).annotate(unit_total=Subquery(units))
+
+    def unit_count(self, obj):
+        return obj.unit_total
+
+    unit_count.short_description = gettext_lazy("units")
+    unit_count.admin_order_field = "unit_total"
+
+
+# --- imports ------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    owner = forms.ModelChoiceField(label=gettext_lazy("Owner of the units"), queryset=Entity.objects.none())
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"),
+        help_text=IMPORT_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if owners.count() == 1:
+            self.fields["owner"].initial = owners.first()
+
+
+class ImportCreateView(CreateView):
+    """The upload screen: the file is stored and queued; the officer lands on its status page."""
+
+    def get_form_class(self):
+        return ImportForm
+
+    def get_form_kwargs(self):
+        kwargs = {"owners": stock.owners_for_import(self.request.user)}
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        return kwargs
+
+    def get_context_data(self, form=None, **kwargs):
+        form = form or self.get_form()
+        context = {"view": self, "model_admin": self.model_admin, "form": form, "max_bytes": stock.max_import_bytes()}
+        context.update(kwargs)
+        return context
+
+    def get_template_names(self):
+        return ["registry/admin/import_upload.html"]
+
+    def form_valid(self, form):
+        try:
+            job = stock.create_import_job(
+                owner=form.cleaned_data["owner"], uploaded_by=self.request.user, uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        return redirect(self.url_helper.get_action_url("inspect", job.pk))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ImportInspectView(InspectView):
+    """The status page of an import: progress while running, then the report."""
+
+    shown_errors = 500
+
+    def get_context_data(self, **kwargs):
+        job = self.instance
+        return super().get_context_data(
+            job=job,
+            errors=job.errors[: self.shown_errors],
+            more_errors=max(0, len(job.errors) - self.shown_errors),
+            can_import_valid=job.status == ImportStatus.INVALID
+            and job.error_rows < job.total_rows
+            and not any(error[0] in (0, 1) for error in job.errors)
+            and stock.check_can_write_stock_silently(self.request.user, job.owner),
+            refresh=not job.is_finished,
+            **kwargs,
+        )
+
+
+class ImportPermissionHelper(ScopedPermissionHelper):
+    def user_can_create(self, user):
+        return user.has_perm("registry.add_importjob") and stock.owners_for_import(user).exists()
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ImportJobAdmin(ScopedModelAdmin):
+    model = ImportJob
+    menu_label = gettext_lazy("Imports")
+    menu_icon = "upload"
+    entity_path = "owner"
+    permission_helper_class = ImportPermissionHelper
+    create_view_class = ImportCreateView
+    inspect_view_class = ImportInspectView
+    inspect_template_name = "registry/admin/import_status.html"
+    list_display = ("created_at", "original_name", "owner", "uploaded_by", "status", "total_rows", "error_rows", "created_units", "updated_units")
+    list_filter = ("status", "owner")
+    list_select_related = ("owner", "uploaded_by")
+    list_per_page = 50
+    history_view_enabled = False
+
+
+# --- snapshots ----------------------------------------------------------------------
+
+
+class SnapshotForm(forms.Form):
+    reference_date = forms.DateField(
+        label=gettext_lazy("Reference date"),
+        help_text=gettext_lazy("Usually 31 December of the year just ended."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class SnapshotCreateView(CreateView):
+    def get_form_class(self):
+        return SnapshotForm
+
+    def get_form_kwargs(self):
+        today = timezone.localdate()
+        kwargs = {"initial": {"reference_date": today.replace(year=today.year - 1, month=12, day=31)}}
+        if self.request.method == "POST":
+            kwargs["data"] = self.request.POST
+        return kwargs
+
+    def get_context_data(self, form=None, **kwargs):
+        return {"view": self, "model_admin": self.model_admin, "form": form or self.get_form(), **kwargs}
+
+    def get_template_names(self):
+        return ["registry/admin/snapshot_take.html"]
+
+    def form_valid(self, form):
+        try:
+            snapshot = stock.take_snapshot(reference_date=form.cleaned_data["reference_date"], taken_by=self.request.user)
+        except ValidationError as error:
+            form.add_error("reference_date", error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(snapshot)s taken: %(units)d units.") % {"snapshot": snapshot, "units": snapshot.unit_count})
+        return redirect(self.url_helper.get_action_url("inspect", snapshot.pk))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SnapshotInspectView(InspectView):
+    def get_context_data(self, **kwargs):
+        dimension = self.request.GET.get("by", "status")
+        if dimension not in ("status", "owner", "comune"):
+            dimension = "status"
+        snapshot = self.instance
+        previous = StockSnapshot.objects.filter(reference_date__lt=snapshot.reference_date).order_by("-reference_date").first()
+        return super().get_context_data(
+            dimension=dimension,
+            versus_today=stock.compare_with_today(snapshot, dimension, self.request.user),
+            previous=previous,
+            versus_previous=stock.compare_snapshots(previous, snapshot, dimension, self.request.user) if previous else None,
+            **kwargs,
+        )
+
+
+class SnapshotPermissionHelper(ScopedPermissionHelper):
+    # Snapshots belong to the whole region; their figures are filtered by the access rule.
+    def user_can_inspect_obj(self, user, obj):
+        return self.user_can_list(user)
+
+    def user_can_create(self, user):
+        return access.is_regional(user) and user.has_perm("registry.take_stocksnapshot")
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class SnapshotAdmin(ScopedModelAdmin):
+    model = StockSnapshot
+    menu_label = gettext_lazy("Yearly snapshots")
+    menu_icon = "date"
+    public_register = True  # the list of dates is not confidential; the figures are scoped
+    entity_path = "cells__owner"
+    permission_helper_class = SnapshotPermissionHelper
+    create_view_class = SnapshotCreateView
+    inspect_view_class = SnapshotInspectView
+    inspect_template_name = "registry/admin/snapshot_inspect.html"
+    list_display = ("reference_date", "taken_at", "taken_by", "unit_count", "building_count")
+    list_select_related = ("taken_by",)
+    history_view_enabled = False
+
+
+class PropertyRegisterGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Property register")
+    menu_icon = "home"
+    menu_order = 210
+    items = (UnitAdmin, BuildingAdmin, ImportJobAdmin, SnapshotAdmin)
+
+
+# --- plain views ----------------------------------------------------------------------
+
+
+def import_template(request, file_format):
+    """The template file: the expected headers and one example row."""
+    if not request.user.has_perm("registry.view_unit"):
+        raise PermissionDenied
+    headers, rows = template_rows()
+    if file_format == "csv":
+        handle = io.StringIO()
+        write_csv(headers, rows, handle)
+        response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="modello-alloggi.csv"'
+        return response
+    if file_format == "xlsx":
+        handle = io.BytesIO()
+        write_xlsx(headers, rows, handle, sheet_title="Alloggi")
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename="modello-alloggi.xlsx")
+    raise Http404
+
+
+def _visible_job(request, pk) -> ImportJob:
+    if not request.user.has_perm("registry.view_importjob"):
+        raise Http404
+    return get_object_or_404(access.scope(ImportJob.objects.select_related("owner"), request.user, path="owner"), pk=pk)
+
+
+def import_report(request, pk):
+    """The error report of an import as a CSV a clerk can open in Excel."""
+    job = _visible_job(request, pk)
+    handle = io.StringIO()
+    write_csv([_("Row"), _("Column"), _("Value"), _("Problem")], job.errors, handle)
+    response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="errori-importazione-{job.pk}.csv"'
+    return response
+
+
+def import_file_download(request, pk):
+    job = _visible_job(request, pk)
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def import_valid_rows(request, pk):
+    job = _visible_job(request, pk)
+    try:
+        stock.import_only_valid_rows(job=job, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("registry_importjob_modeladmin_inspect", args=[job.pk]))
+
+
+def progress(request, pk):
+    """The status of an import, as JSON, for the status page to poll."""
+    from django.http import JsonResponse
+
+    job = _visible_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "percent": job.progress_percent,
+            "processed_rows": job.processed_rows,
+            "total_rows": job.total_rows,
+            "finished": job.is_finished,
+        }
+    )

@@ -1,0 +1,302 @@
+"""API of the property register.
+
+- /api/v1/buildings, /api/v1/units: scoped by the access rule (owners see their stock, the
+  Region all), with the admin's filters;
+- /api/v1/units/bulk-upsert: an owner's system creates and updates its units in one
+  all-or-nothing call, with the same validation as a file import;
+- /api/v1/stock/counts: open data, units per Comune and status, for anyone.
+"""
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import problem
+
+from . import access, stock
+from .imports import UNIT_COLUMNS
+from .models import (
+    CADASTRAL_CATEGORY_CHOICES,
+    Building,
+    EnergyClass,
+    Entity,
+    OccupancyStatus,
+    Province,
+    Unit,
+    UnitUse,
+)
+
+MAX_BULK_UNITS = 20000
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    manager = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    comune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    comune_name = serializers.CharField(source="comune.name", read_only=True)
+
+    class Meta:
+        model = Building
+        fields = [
+            "id",
+            "owner",
+            "local_id",
+            "manager",
+            "comune",
+            "comune_name",
+            "street",
+            "street_number",
+            "postcode",
+            "neighbourhood",
+            "latitude",
+            "longitude",
+            "cadastral_section",
+            "cadastral_sheet",
+            "cadastral_parcel",
+            "year_built",
+            "last_renovation_year",
+            "floors",
+            "has_lift",
+            "declared_units",
+            "financing_programme",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class UnitBuildingSerializer(serializers.ModelSerializer):
+    comune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Building
+        fields = ["id", "local_id", "comune", "street", "street_number"]
+        read_only_fields = fields
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    building = UnitBuildingSerializer(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "push_id",
+            "owner",
+            "local_id",
+            "building",
+            "staircase",
+            "floor",
+            "internal_number",
+            "cadastral_sheet",
+            "cadastral_parcel",
+            "cadastral_subunit",
+            "cadastral_category",
+            "cadastral_class",
+            "rooms",
+            "usable_area",
+            "conventional_area",
+            "energy_class",
+            "accessible",
+            "use",
+            "status",
+            "monthly_rent",
+            "household_size",
+            "income_band",
+            "last_update",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BuildingFilter(django_filters.FilterSet):
+    province = django_filters.ChoiceFilter(field_name="comune__province", choices=Province.choices)
+    comune = django_filters.CharFilter(field_name="comune__code", label="Comune ISTAT code")
+    owner = django_filters.CharFilter(field_name="owner__code", label="owner PUSH code")
+    manager = django_filters.CharFilter(field_name="manager__code", label="manager PUSH code")
+    has_lift = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Building
+        fields = ["province", "comune", "owner", "manager", "has_lift"]
+
+
+class UnitFilter(django_filters.FilterSet):
+    province = django_filters.ChoiceFilter(field_name="building__comune__province", choices=Province.choices)
+    comune = django_filters.CharFilter(field_name="building__comune__code", label="Comune ISTAT code")
+    owner = django_filters.CharFilter(field_name="owner__code", label="owner PUSH code")
+    manager = django_filters.CharFilter(field_name="building__manager__code", label="manager PUSH code")
+    building = django_filters.NumberFilter(field_name="building_id")
+    status = django_filters.MultipleChoiceFilter(choices=OccupancyStatus.choices)
+    cadastral_category = django_filters.MultipleChoiceFilter(choices=CADASTRAL_CATEGORY_CHOICES)
+    energy_class = django_filters.MultipleChoiceFilter(choices=EnergyClass.choices)
+    accessible = django_filters.BooleanFilter()
+    use = django_filters.ChoiceFilter(choices=UnitUse.choices)
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Unit
+        fields = [
+            "province",
+            "comune",
+            "owner",
+            "manager",
+            "building",
+            "status",
+            "cadastral_category",
+            "energy_class",
+            "accessible",
+            "use",
+            "updated_since",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Buildings the caller may see"),
+    retrieve=extend_schema(summary="One building"),
+)
+class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BuildingSerializer
+    filterset_class = BuildingFilter
+    ordering_fields = ["local_id", "updated_at"]
+
+    def get_queryset(self):
+        queryset = Building.objects.select_related("owner", "manager", "comune").order_by("owner_id", "local_id")
+        return access.scope(queryset, self.request.user, path="owner")
+
+
+# What a unit record of the bulk upsert looks like (the same columns as the file).
+_RECORD_FIELDS = {
+    column.key: serializers.CharField(required=column.required, help_text=f"{column.header}. {column.help}".strip())
+    for column in UNIT_COLUMNS
+}
+UnitRecordSerializer = inline_serializer("UnitRecord", _RECORD_FIELDS)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Units the caller may see"),
+    retrieve=extend_schema(summary="One unit, by its PUSH id (owner code-owner's id)"),
+)
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    lookup_field = "push_id"
+    lookup_value_regex = r"\d{6}-[A-Za-z0-9._\-]+"
+    ordering_fields = ["push_id", "updated_at", "conventional_area"]
+
+    def get_queryset(self):
+        queryset = Unit.objects.select_related("owner", "building__comune").order_by("push_id")
+        return access.scope(queryset, self.request.user, path="owner")
+
+    @extend_schema(
+        summary="Create or update units in bulk (all or nothing)",
+        description=(
+            "Send `units`, a list of unit records with the same fields as the units file (see the "
+            "template in the admin). Units are matched on `unit_id` within the owner: new ones are "
+            "created, changed ones updated, identical ones left alone. If any record is invalid "
+            "nothing is written and the answer lists every problem. `owner` (a PUSH code) is needed "
+            "only by callers who act for more than one entity."
+        ),
+        request=inline_serializer(
+            "UnitBulkUpsert",
+            {"owner": serializers.CharField(required=False), "units": serializers.ListField(child=UnitRecordSerializer)},
+        ),
+        responses={
+            200: inline_serializer(
+                "UnitBulkUpsertResult",
+                {
+                    "created_units": serializers.IntegerField(),
+                    "updated_units": serializers.IntegerField(),
+                    "unchanged_units": serializers.IntegerField(),
+                    "created_buildings": serializers.IntegerField(),
+                    "updated_buildings": serializers.IntegerField(),
+                },
+            ),
+            400: OpenApiResponse(description="Invalid records: problem+json with `errors`, nothing written."),
+            403: OpenApiResponse(description="The caller may not change this owner's stock."),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-upsert")
+    def bulk_upsert(self, request):
+        records = request.data.get("units") if isinstance(request.data, dict) else None
+        if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+            raise ValidationError({"units": ["A list of unit records is required."]})
+        if len(records) > MAX_BULK_UNITS:
+            raise ValidationError({"units": [f"At most {MAX_BULK_UNITS} units per call."]})
+        owner = self._owner(request)
+        parsed, result = stock.upsert_units_from_records(records=records, owner=owner, user=request.user)
+        if result is None:
+            errors = [
+                {"record": error.row, "field": error.column, "value": error.value, "message": error.message}
+                for error in parsed.errors[:1000]
+            ]
+            body = problem(400, "Invalid unit records", f"{len(parsed.error_rows) or 1} record(s) invalid; nothing was written.", errors=errors)
+            return Response(body, status=status.HTTP_400_BAD_REQUEST, content_type="application/problem+json")
+        return Response(
+            {
+                "created_units": result.created_units,
+                "updated_units": result.updated_units,
+                "unchanged_units": result.unchanged_units,
+                "created_buildings": result.created_buildings,
+                "updated_buildings": result.updated_buildings,
+            }
+        )
+
+    def _owner(self, request) -> Entity:
+        owners = stock.owners_for_import(request.user)
+        code = request.data.get("owner")
+        if code:
+            owner = owners.filter(code=str(code)).first()
+            if owner is None:
+                raise PermissionDenied("You cannot change the stock of this owner.")
+            return owner
+        if access.is_regional(request.user):
+            raise ValidationError({"owner": ["Say which owner the units belong to."]})
+        candidates = list(owners[:2])
+        if not candidates:
+            raise PermissionDenied("You cannot change any owner's stock.")
+        if len(candidates) > 1:
+            raise ValidationError({"owner": ["You act for more than one entity: say which owner the units belong to."]})
+        return candidates[0]
+
+
+class StockCountsView(APIView):
+    """Open data: how many public-housing units each Comune has, by occupancy status."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        summary="Units per Comune and status (open data)",
+        responses=inline_serializer(
+            "StockCount",
+            {
+                "comune": serializers.CharField(),
+                "comune_name": serializers.CharField(),
+                "status": serializers.CharField(),
+                "units": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request):
+        rows = stock.counts_by_comune_and_status()
+        province = request.query_params.get("province")
+        if province:
+            if province not in Province.values:
+                raise ValidationError({"province": ["Unknown province."]})
+            rows = rows.filter(building__comune__province=province)
+        comune = request.query_params.get("comune")
+        if comune:
+            rows = rows.filter(building__comune__code=comune)
+        return Response(
+            [
+                {"comune": row["building__comune__code"], "comune_name": row["building__comune__name"], "status": row["status"], "units": row["units"]}
+                for row in rows
+            ]
+        )
+
