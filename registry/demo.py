@@ -134,7 +134,9 @@ def load_stock(scale: float = 1.0, stdout=None) -> list[tuple[str, int]]:
         if Unit.objects.filter(owner=owner).exists():
             continue
         if provinces:
-            comuni = list(Entity.objects.comuni().filter(province__in=provinces).values_list("code", "province", "population"))
+            comuni = list(
+                Entity.objects.comuni().filter(province__in=provinces).values_list("code", "province", "population")
+            )
         else:
             comuni = [(owner.code, owner.province, owner.population or 1)]
         count = max(1, int(units * scale))

@@ -8,6 +8,7 @@ import io
 
 from django import forms
 from django.contrib.admin import SimpleListFilter
+from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse
@@ -90,16 +91,35 @@ class HistoryInspectView(InspectView):
         return super().get_context_data(changes=changes, **kwargs)
 
 
-def comune_filter(field, request, params, model, model_admin, field_path=None):
-    """List filter on the Comune, offering only Comuni (not all entities)."""
-    from django.contrib.admin.filters import RelatedFieldListFilter
+class SelectRelatedFilter(RelatedFieldListFilter):
+    """A related-object filter shown as a drop-down with a button, not as hundreds of
+    links: the Comuni and the entities are too many for a list, and a select is lighter to
+    render and to use with a keyboard."""
 
-    class ComuneFilter(RelatedFieldListFilter):
-        def field_choices(self, field, request, model_admin):
-            return [(pk, name) for pk, name in Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name").values_list("pk", "name")]
+    template = "registry/admin/select_filter.html"
+    entity_kinds = (EntityKind.ARCA, EntityKind.COMUNE)
 
-    return ComuneFilter(field, request, params, model, model_admin, field_path=field_path)
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        own = set(self.expected_parameters()) | {"p", "export"}
+        self.other_params = [(key, value) for key, values in request.GET.lists() if key not in own for value in values]
+        selected = {str(value) for value in (self.lookup_val or [])}
+        self.options = [(pk, label, str(pk) in selected) for pk, label in self.lookup_choices]
 
+    def field_choices(self, field, request, model_admin):
+        queryset = Entity.objects.filter(kind__in=self.entity_kinds).order_by("kind", "name")
+        return [(pk, f"{name} ({code})") for pk, name, code in queryset.values_list("pk", "name", "code")]
+
+    def has_output(self):
+        return True
+
+
+class ComuneSelectFilter(SelectRelatedFilter):
+    entity_kinds = (EntityKind.COMUNE,)
+
+    def field_choices(self, field, request, model_admin):
+        queryset = Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name")
+        return list(queryset.values_list("pk", "name"))
 
 
 # --- units --------------------------------------------------------------------------
@@ -139,21 +159,38 @@ class UnitAdmin(ScopedModelAdmin):
     edit_view_class = RecordingEditView
     inspect_view_class = HistoryInspectView
     inspect_template_name = "registry/admin/unit_inspect.html"
-    list_display = ("push_id", "address", "comune", "status", "cadastral_category", "energy_class", "conventional_area", "accessible")
+    list_display = (
+        "push_id",
+        "address",
+        "comune",
+        "status",
+        "cadastral_category",
+        "energy_class",
+        "conventional_area",
+        "accessible",
+    )
     list_filter = (
         UnitProvinceFilter,
-        ("building__comune", comune_filter),
-        "owner",
-        "building__manager",
+        ("building__comune", ComuneSelectFilter),
+        ("owner", SelectRelatedFilter),
+        ("building__manager", SelectRelatedFilter),
         "status",
         "cadastral_category",
         "energy_class",
         "accessible",
         "use",
     )
-    search_fields = ("push_id", "building__street", "cadastral_sheet", "cadastral_parcel", "cadastral_subunit", "building__local_id")
+    search_fields = (
+        "push_id",
+        "building__street",
+        "cadastral_sheet",
+        "cadastral_parcel",
+        "cadastral_subunit",
+        "building__local_id",
+    )
     list_select_related = ("building", "building__comune")
-    list_per_page = 50
+    # Rendering modeladmin rows is the costliest part of the page: 25 keep it quick.
+    list_per_page = 25
     ordering = ("push_id",)
     list_export = ("push_id",)  # exports use the import format (UnitIndexView)
     export_filename = "alloggi"
@@ -164,7 +201,9 @@ class UnitAdmin(ScopedModelAdmin):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel"), FieldPanel("cadastral_subunit")]),
+                FieldRowPanel(
+                    [FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel"), FieldPanel("cadastral_subunit")]
+                ),
                 FieldRowPanel([FieldPanel("cadastral_category"), FieldPanel("cadastral_class"), FieldPanel("rooms")]),
             ],
             heading=gettext_lazy("Cadastre"),
@@ -213,7 +252,13 @@ class BuildingAdmin(ScopedModelAdmin):
     inspect_view_class = HistoryInspectView
     inspect_template_name = "registry/admin/building_inspect.html"
     list_display = ("local_id", "street", "street_number", "comune", "owner", "manager", "unit_count")
-    list_filter = (ProvinceFilter, ("comune", comune_filter), "owner", "manager", "has_lift")
+    list_filter = (
+        ProvinceFilter,
+        ("comune", ComuneSelectFilter),
+        ("owner", SelectRelatedFilter),
+        ("manager", SelectRelatedFilter),
+        "has_lift",
+    )
     search_fields = ("local_id", "street", "cadastral_sheet", "cadastral_parcel", "neighbourhood")
     list_select_related = ("comune", "owner", "manager")
     list_per_page = 50
@@ -250,7 +295,11 @@ class BuildingAdmin(ScopedModelAdmin):
             heading=gettext_lazy("Location and management"),
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("cadastral_section"), FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel")])],
+            [
+                FieldRowPanel(
+                    [FieldPanel("cadastral_section"), FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel")]
+                )
+            ],
             heading=gettext_lazy("Cadastre"),
         ),
         MultiFieldPanel(
@@ -265,7 +314,13 @@ class BuildingAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request):
         # A correlated subquery, computed only for the rows of the page shown.
-        units = Unit.objects.filter(building=OuterRef("pk")).order_by().values("building").annotate(n=Count("*")).values("n")
+        units = (
+            Unit.objects.filter(building=OuterRef("pk"))
+            .order_by()
+            .values("building")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         return super().get_queryset(request).annotate(unit_total=Subquery(units))
 
     def unit_count(self, obj):
@@ -283,7 +338,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"),
         help_text=IMPORT_HELP,
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
 
     def __init__(self, *args, owners, **kwargs):
@@ -368,7 +425,17 @@ class ImportJobAdmin(ScopedModelAdmin):
     create_view_class = ImportCreateView
     inspect_view_class = ImportInspectView
     inspect_template_name = "registry/admin/import_status.html"
-    list_display = ("created_at", "original_name", "owner", "uploaded_by", "status", "total_rows", "error_rows", "created_units", "updated_units")
+    list_display = (
+        "created_at",
+        "original_name",
+        "owner",
+        "uploaded_by",
+        "status",
+        "total_rows",
+        "error_rows",
+        "created_units",
+        "updated_units",
+    )
     list_filter = ("status", "owner")
     list_select_related = ("owner", "uploaded_by")
     list_per_page = 50
@@ -405,11 +472,16 @@ class SnapshotCreateView(CreateView):
 
     def form_valid(self, form):
         try:
-            snapshot = stock.take_snapshot(reference_date=form.cleaned_data["reference_date"], taken_by=self.request.user)
+            snapshot = stock.take_snapshot(
+                reference_date=form.cleaned_data["reference_date"], taken_by=self.request.user
+            )
         except ValidationError as error:
             form.add_error("reference_date", error)
             return self.form_invalid(form)
-        messages.success(self.request, _("%(snapshot)s taken: %(units)d units.") % {"snapshot": snapshot, "units": snapshot.unit_count})
+        messages.success(
+            self.request,
+            _("%(snapshot)s taken: %(units)d units.") % {"snapshot": snapshot, "units": snapshot.unit_count},
+        )
         return redirect(self.url_helper.get_action_url("inspect", snapshot.pk))
 
     def form_invalid(self, form):
@@ -422,12 +494,16 @@ class SnapshotInspectView(InspectView):
         if dimension not in ("status", "owner", "comune"):
             dimension = "status"
         snapshot = self.instance
-        previous = StockSnapshot.objects.filter(reference_date__lt=snapshot.reference_date).order_by("-reference_date").first()
+        previous = (
+            StockSnapshot.objects.filter(reference_date__lt=snapshot.reference_date).order_by("-reference_date").first()
+        )
         return super().get_context_data(
             dimension=dimension,
             versus_today=stock.compare_with_today(snapshot, dimension, self.request.user),
             previous=previous,
-            versus_previous=stock.compare_snapshots(previous, snapshot, dimension, self.request.user) if previous else None,
+            versus_previous=stock.compare_snapshots(previous, snapshot, dimension, self.request.user)
+            if previous
+            else None,
             **kwargs,
         )
 

@@ -203,7 +203,10 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         ),
         request=inline_serializer(
             "UnitBulkUpsert",
-            {"owner": serializers.CharField(required=False), "units": serializers.ListField(child=UnitRecordSerializer)},
+            {
+                "owner": serializers.CharField(required=False),
+                "units": serializers.ListField(child=UnitRecordSerializer),
+            },
         ),
         responses={
             200: inline_serializer(
@@ -234,7 +237,12 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
                 {"record": error.row, "field": error.column, "value": error.value, "message": error.message}
                 for error in parsed.errors[:1000]
             ]
-            body = problem(400, "Invalid unit records", f"{len(parsed.error_rows) or 1} record(s) invalid; nothing was written.", errors=errors)
+            body = problem(
+                400,
+                "Invalid unit records",
+                f"{len(parsed.error_rows) or 1} record(s) invalid; nothing was written.",
+                errors=errors,
+            )
             return Response(body, status=status.HTTP_400_BAD_REQUEST, content_type="application/problem+json")
         return Response(
             {
@@ -295,8 +303,12 @@ class StockCountsView(APIView):
             rows = rows.filter(building__comune__code=comune)
         return Response(
             [
-                {"comune": row["building__comune__code"], "comune_name": row["building__comune__name"], "status": row["status"], "units": row["units"]}
+                {
+                    "comune": row["building__comune__code"],
+                    "comune_name": row["building__comune__name"],
+                    "status": row["status"],
+                    "units": row["units"],
+                }
                 for row in rows
             ]
         )
-

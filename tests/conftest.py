@@ -75,7 +75,10 @@ def stock_csv():
                 comuni = [(owner.code, owner.province, owner.population or 1)]
             else:
                 comuni = list(
-                    Entity.objects.comuni().filter(covering_arca=owner).order_by("-population").values_list("code", "province", "population")[:3]
+                    Entity.objects.comuni()
+                    .filter(covering_arca=owner)
+                    .order_by("-population")
+                    .values_list("code", "province", "population")[:3]
                 )
         return generate_csv(owner_code=owner_code, comuni=comuni, count=count, seed=seed)
 

@@ -33,7 +33,7 @@ if "DATABASE_URL" not in os.environ:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "push.sqlite3"),  # noqa: F405
-            "TEST": {"NAME": str(VAR_DIR / "test-push.sqlite3")},  # noqa: F405
+            "TEST": {"NAME": os.environ.get("PUSH_TEST_DB", str(VAR_DIR / "test-push.sqlite3"))},  # noqa: F405
         }
     }
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="CSV or XLSX file")
         parser.add_argument("--owner", required=True, help="PUSH code of the owner (e.g. 750000)")
-        parser.add_argument("--only-valid-rows", action="store_true", help="Write the valid rows even if others are wrong")
+        parser.add_argument(
+            "--only-valid-rows", action="store_true", help="Write the valid rows even if others are wrong"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])

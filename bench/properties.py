@@ -1,0 +1,171 @@
+#!/usr/bin/env python
+"""Benchmark of the property register.
+
+Generates N units (default 100,000) as an Italian-Excel CSV, imports them through the same
+code path as the admin (upload → background job → validation → write), then measures the
+admin unit list (server time and queries) and an API page of 100 units with the whole stock
+loaded. Runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a server (a
+separate `<name>_bench` database is created and dropped there).
+
+    python bench/properties.py [--units N]
+
+Ends with one name=value line per figure (PostgreSQL's when it ran, SQLite's otherwise):
+import_rows_per_s, admin_list_ms, admin_list_queries, api_list_ms.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ("import_rows_per_s", "admin_list_ms", "admin_list_queries", "api_list_ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(args.child, args.database_url, args.units)
+        return
+
+    runs = [("sqlite", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")]
+    server_url = os.environ.get("DATABASE_URL", "")
+    if server_url.startswith(("postgres://", "postgresql://")):
+        parsed = urlparse(server_url)
+        bench_name = (parsed.path.lstrip("/") or "push") + "_bench"
+        runs.append(("postgresql", parsed._replace(path="/" + bench_name).geturl()))
+
+    results = {}
+    for vendor, url in runs:
+        print(f"== {vendor}: {args.units} units", flush=True)
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", vendor, "--database-url", url, "--units", str(args.units)],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        print(output, end="", flush=True)
+        results[vendor] = dict(line.split("=", 1) for line in output.splitlines() if "=" in line and " " not in line)
+    final = results.get("postgresql") or results["sqlite"]
+    for name in FIGURES:
+        print(f"{name}={final[name]}")
+
+
+def prepare_database(vendor, url):
+    if vendor == "sqlite":
+        path = Path(urlparse(url).path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        return
+    import psycopg
+
+    parsed = urlparse(url)
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
+        connection.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
+
+
+def drop_database(vendor, url):
+    if vendor != "postgresql":
+        return
+    import psycopg
+
+    parsed = urlparse(url)
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
+
+
+def run_child(vendor, url, units):
+    prepare_database(vendor, url)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from registry import roles
+    from registry.models import Area, Entity, Membership, Role, Unit, User
+    from registry.seeding import load_reference_entities
+    from registry.stock import create_import_job
+    from registry.synthetic import generate_csv
+
+    call_command("migrate", verbosity=0)
+    load_reference_entities()
+    owner = Entity.objects.get(code="720000")
+    officer = User.objects.create(username="bench.officer", email="bench.officer@example.it")
+    Membership.objects.create(user=officer, entity=owner, role=Role.OFFICER, area=Area.PROPERTY_REGISTER)
+    roles.sync_user_groups(officer)
+    reviewer = User.objects.create(username="bench.reviewer", email="bench.reviewer@example.it")
+    Membership.objects.create(user=reviewer, entity=Entity.objects.get(kind="region"), role=Role.REVIEWER)
+    roles.sync_user_groups(reviewer)
+
+    comuni = list(
+        Entity.objects.comuni().filter(province__in=["BA", "BT"]).values_list("code", "province", "population")
+    )
+    started = time.perf_counter()
+    content = generate_csv(owner_code=owner.code, comuni=comuni, count=units, seed=2026)
+    print(f"generated {units} units, {len(content) / 1e6:.1f} MB CSV in {time.perf_counter() - started:.1f} s")
+
+    # The admin's path: the upload creates a job, the background task validates and writes.
+    started = time.perf_counter()
+    job = create_import_job(owner=owner, uploaded_by=officer, uploaded_file=SimpleUploadedFile("alloggi.csv", content))
+    job.refresh_from_db()
+    elapsed = time.perf_counter() - started
+    assert job.status == "done", (job.status, job.errors[:3], job.failure)
+    assert Unit.objects.count() == units
+    print(f"import: {job.created_units} units, {job.created_buildings} buildings in {elapsed:.2f} s")
+    print(f"{vendor}_import_rows_per_s={units / elapsed:.0f}")
+
+    # Re-importing the same file: validation plus the comparison with what is stored.
+    started = time.perf_counter()
+    again = create_import_job(
+        owner=owner, uploaded_by=officer, uploaded_file=SimpleUploadedFile("alloggi.csv", content)
+    )
+    again.refresh_from_db()
+    print(f"re-import (nothing changes): {again.unchanged_units} unchanged in {time.perf_counter() - started:.2f} s")
+
+    client = Client()
+    client.force_login(reviewer)
+
+    def timed(url, repeat=7):
+        client.get(url)  # warm up
+        times, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries = len(captured)
+        return statistics.median(times), queries
+
+    admin_ms, admin_queries = timed("/admin/registry/unit/")
+    filtered_ms, _ = timed("/admin/registry/unit/?status__exact=vacant_ready&province=BA")
+    api_ms, api_queries = timed("/api/v1/units?limit=100")
+    print(f"admin list with {units} units: {admin_ms:.0f} ms, {admin_queries} queries; filtered: {filtered_ms:.0f} ms")
+    print(f"API page of 100 units: {api_ms:.0f} ms, {api_queries} queries")
+    print(f"import_rows_per_s={units / elapsed:.0f}")
+    print(f"admin_list_ms={admin_ms:.0f}")
+    print(f"admin_list_queries={admin_queries}")
+    print(f"api_list_ms={api_ms:.0f}")
+    connections.close_all()
+    drop_database(vendor, url)
+
+
+if __name__ == "__main__":
+    main()
