@@ -5,11 +5,24 @@ guidelines ask."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, permissions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ModelViewPermission(permissions.BasePermission):
+    """Reading needs the model's `view` permission, as in the admin. Which rows are then
+    visible is decided by the access rule in the view's queryset."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method not in permissions.SAFE_METHODS:
+            return True  # writes check their own permission in the service they call
+        model = view.get_queryset().model
+        return request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.filters import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -497,7 +497,15 @@ class SnapshotInspectView(InspectView):
         previous = (
             StockSnapshot.objects.filter(reference_date__lt=snapshot.reference_date).order_by("-reference_date").first()
         )
+        regional = access.is_regional(self.request.user)
+        own_units = None
+        if not regional:
+            own_units = (
+                access.scope(snapshot.cells.all(), self.request.user, path="owner").aggregate(n=Sum("units"))["n"] or 0
+            )
         return super().get_context_data(
+            regional=regional,
+            own_units=own_units,
             dimension=dimension,
             versus_today=stock.compare_with_today(snapshot, dimension, self.request.user),
             previous=previous,
@@ -536,6 +544,12 @@ class SnapshotAdmin(ScopedModelAdmin):
     list_display = ("reference_date", "taken_at", "taken_by", "unit_count", "building_count")
     list_select_related = ("taken_by",)
     history_view_enabled = False
+
+    def get_list_display(self, request):
+        # Regional totals only for the Region; owners read their own figures inside.
+        if access.is_regional(request.user):
+            return self.list_display
+        return ("reference_date", "taken_at")
 
 
 class PropertyRegisterGroup(ModelAdminGroup):

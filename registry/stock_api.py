@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import problem
+from core.api import ModelViewPermission, problem
 
 from . import access, stock
 from .imports import UNIT_COLUMNS
@@ -32,6 +32,8 @@ from .models import (
 )
 
 MAX_BULK_UNITS = 20000
+# Errors name the record keys the client sent, not the spreadsheet headers.
+KEY_BY_HEADER = {column.header: column.key for column in UNIT_COLUMNS}
 
 
 class BuildingSerializer(serializers.ModelSerializer):
@@ -160,6 +162,7 @@ class UnitFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One building"),
 )
 class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ModelViewPermission]
     serializer_class = BuildingSerializer
     filterset_class = BuildingFilter
     ordering_fields = ["local_id", "updated_at"]
@@ -182,6 +185,7 @@ UnitRecordSerializer = inline_serializer("UnitRecord", _RECORD_FIELDS)
     retrieve=extend_schema(summary="One unit, by its PUSH id (owner code-owner's id)"),
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ModelViewPermission]
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
     lookup_field = "push_id"
@@ -234,7 +238,12 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         parsed, result = stock.upsert_units_from_records(records=records, owner=owner, user=request.user)
         if result is None:
             errors = [
-                {"record": error.row, "field": error.column, "value": error.value, "message": error.message}
+                {
+                    "record": error.row,
+                    "field": KEY_BY_HEADER.get(error.column, error.column),
+                    "value": error.value,
+                    "message": error.message,
+                }
                 for error in parsed.errors[:1000]
             ]
             body = problem(
