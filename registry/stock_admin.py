@@ -106,20 +106,34 @@ class SelectRelatedFilter(RelatedFieldListFilter):
         selected = {str(value) for value in (self.lookup_val or [])}
         self.options = [(pk, label, str(pk) in selected) for pk, label in self.lookup_choices]
 
+    # Only entities that actually appear in the column: a handful of owners and managers
+    # rather than every Comune of the region.
+    source_field = None
+
     def field_choices(self, field, request, model_admin):
-        queryset = Entity.objects.filter(kind__in=self.entity_kinds).order_by("kind", "name")
+        present = Building.objects.order_by().values(self.source_field).distinct()
+        queryset = Entity.objects.filter(kind__in=self.entity_kinds, pk__in=present).order_by("kind", "name")
         return [(pk, f"{name} ({code})") for pk, name, code in queryset.values_list("pk", "name", "code")]
 
     def has_output(self):
         return True
 
 
+class OwnerSelectFilter(SelectRelatedFilter):
+    source_field = "owner"
+
+
+class ManagerSelectFilter(SelectRelatedFilter):
+    source_field = "manager"
+
+
 class ComuneSelectFilter(SelectRelatedFilter):
     entity_kinds = (EntityKind.COMUNE,)
+    source_field = "comune"
 
     def field_choices(self, field, request, model_admin):
-        queryset = Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name")
-        return list(queryset.values_list("pk", "name"))
+        present = Building.objects.order_by().values("comune").distinct()
+        return list(Entity.objects.filter(pk__in=present).order_by("name").values_list("pk", "name"))
 
 
 # --- units --------------------------------------------------------------------------
@@ -127,6 +141,11 @@ class ComuneSelectFilter(SelectRelatedFilter):
 
 class UnitIndexView(ItalianExportIndexView):
     """Unit list whose exports are files in the import format (they re-import unchanged)."""
+
+    def get_context_data(self, **kwargs):
+        # Sorting links for the lean table (registry/admin/unit_index.html) keep the filters.
+        sort_urls = {str(index): self.get_query_string({self.ORDER_VAR: index}) for index in (0, 3, 6)}
+        return super().get_context_data(sort_urls=sort_urls, **kwargs)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
@@ -156,6 +175,7 @@ class UnitAdmin(ScopedModelAdmin):
     entity_path = "owner"
     permission_helper_class = NoCreateNoDeletePermissionHelper
     index_view_class = UnitIndexView
+    index_template_name = "registry/admin/unit_index.html"
     edit_view_class = RecordingEditView
     inspect_view_class = HistoryInspectView
     inspect_template_name = "registry/admin/unit_inspect.html"
@@ -172,8 +192,8 @@ class UnitAdmin(ScopedModelAdmin):
     list_filter = (
         UnitProvinceFilter,
         ("building__comune", ComuneSelectFilter),
-        ("owner", SelectRelatedFilter),
-        ("building__manager", SelectRelatedFilter),
+        ("owner", OwnerSelectFilter),
+        ("building__manager", ManagerSelectFilter),
         "status",
         "cadastral_category",
         "energy_class",
@@ -189,8 +209,7 @@ class UnitAdmin(ScopedModelAdmin):
         "building__local_id",
     )
     list_select_related = ("building", "building__comune")
-    # Rendering modeladmin rows is the costliest part of the page: 25 keep it quick.
-    list_per_page = 25
+    list_per_page = 50
     ordering = ("push_id",)
     list_export = ("push_id",)  # exports use the import format (UnitIndexView)
     export_filename = "alloggi"
@@ -255,8 +274,8 @@ class BuildingAdmin(ScopedModelAdmin):
     list_filter = (
         ProvinceFilter,
         ("comune", ComuneSelectFilter),
-        ("owner", SelectRelatedFilter),
-        ("manager", SelectRelatedFilter),
+        ("owner", OwnerSelectFilter),
+        ("manager", ManagerSelectFilter),
         "has_lift",
     )
     search_fields = ("local_id", "street", "cadastral_sheet", "cadastral_parcel", "neighbourhood")

@@ -72,6 +72,12 @@ def write_stock(parsed: ParsedFile, owner: Entity, *, user=None, source=ChangeSo
             ["building_id", "unit_id", "created", "changed_at", "changed_by_id", "source", "import_job_id", "changes"],
             history,
         )
+        if connection.vendor == "postgresql" and result.created_units + result.updated_units > 10_000:
+            # Large loads change the tables' statistics; refresh them so that the planner
+            # keeps choosing the indexes for the lists that follow.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE registry_unit")
+                cursor.execute("ANALYZE registry_building")
     return result
 
 
