@@ -113,14 +113,18 @@ def allocate(
 
     base, unplaced_base = split(fund_base, needs, needs)
 
+    # co_financing ≥ threshold × base, in integers: threshold = numerator / denominator.
+    numerator, denominator = threshold.as_integer_ratio()
     eligible = {
         code
         for code, claim in by_code.items()
-        if base[code] > 0 and Decimal(claim.co_financing) >= threshold * Decimal(base[code])
+        if base[code] > 0 and claim.co_financing * denominator >= numerator * base[code]
     }
     room = {code: needs[code] - base[code] for code in by_code}
     weights = {
-        code: (by_code[code].co_financing if premium_weight == WEIGHT_CO_FINANCING else needs[code]) if code in eligible else 0
+        code: (by_code[code].co_financing if premium_weight == WEIGHT_CO_FINANCING else needs[code])
+        if code in eligible
+        else 0
         for code in by_code
     }
     premium, unplaced_premium = split(fund_premium, weights, room)

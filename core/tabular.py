@@ -473,3 +473,78 @@ def _safe(text_value: str) -> str:
 
 def _looks_numeric(value: str) -> bool:
     return bool(_IT_DECIMAL_RE.match(value.replace(" ", "")))
+
+
+# --- generic row validation -------------------------------------------------------------
+
+
+@dataclass
+class CellProblem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_list(self):
+        return [self.row, self.column, self.value, self.message]
+
+
+@dataclass
+class ParsedRows:
+    records: list = field(default_factory=list)  # (row number, {key: value}) of rows without errors
+    problems: list = field(default_factory=list)
+    error_rows: set = field(default_factory=set)
+    total_rows: int = 0
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def parse_rows(table: Table, columns: list[Column]) -> ParsedRows:
+    """Check every cell of every row against `columns`; rows with any problem are reported
+    and left out of `records`. Header problems are reported as row 1 and stop there.
+    Each distinct value of a column is parsed once."""
+    result = ParsedRows()
+    match = match_headers(table.headers, columns)
+    if match.errors:
+        result.problems = [CellProblem(1, "", "", message) for message in match.errors]
+        result.error_rows.add(1)
+        return result
+    plan = [(column, match.positions.get(column.key), {}) for column in columns]
+    typed = table.format != "csv"
+    for number, raw in enumerate(table.rows, start=table.first_data_row):
+        if not any(raw) or all(_blank(cell) for cell in raw):
+            continue
+        result.total_rows += 1
+        values, problems = {}, []
+        for column, index, cache in plan:
+            cell = raw[index] if index is not None and index < len(raw) else None
+            if _blank(cell):
+                if column.required:
+                    problems.append(CellProblem(number, column.header, "", _("Required: this cell is empty.")))
+                else:
+                    values[column.key] = None
+                continue
+            key = (type(cell), cell) if typed else cell
+            cached = cache.get(key)
+            if cached is None:
+                try:
+                    cached = (True, column.parse(cell))
+                except CellError as error:
+                    cached = (False, error.message)
+                cache[key] = cached
+            ok, value = cached
+            if ok:
+                values[column.key] = value
+            else:
+                shown = str(cell).strip()
+                problems.append(
+                    CellProblem(number, column.header, shown if len(shown) <= 60 else shown[:57] + "…", value)
+                )
+        if problems:
+            result.problems.extend(problems)
+            result.error_rows.add(number)
+        else:
+            result.records.append((number, values))
+    return result

@@ -39,6 +39,11 @@ STOCK_KEEP = (
     "registry.add_importjob",
 )
 
+# Calls: editors publish calls, reviewers examine submissions, administrators also split the
+# fund; the Comuni's officers of the calls area and legal representatives prepare and send.
+CALLS_REVIEW = ("calls.view_call", "calls.view_submission", "calls.review_submission", "calls.view_allocation")
+CALLS_PREPARE = ("calls.view_call", "calls.view_submission", "calls.add_submission", "calls.change_submission")
+
 ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
     (Role.ADMINISTRATOR, ""): RoleGroup(
         "Regione · Amministratori",
@@ -59,6 +64,10 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
             *STOCK_READ,
             "registry.add_stocksnapshot",
             "registry.take_stocksnapshot",
+            *CALLS_REVIEW,
+            "calls.add_call",
+            "calls.change_call",
+            "calls.run_riparto",
         ),
     ),
     (Role.REVIEWER, ""): RoleGroup(
@@ -69,11 +78,12 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
             "registry.view_membership",
             "registry.view_accreditationrequest",
             *STOCK_READ,
+            *CALLS_REVIEW,
         ),
     ),
     (Role.EDITOR, ""): RoleGroup(
         "Regione · Redattori",
-        (ADMIN_ACCESS, "registry.view_entity"),
+        (ADMIN_ACCESS, "registry.view_entity", "calls.view_call", "calls.add_call", "calls.change_call"),
     ),
     (Role.LEGAL_REPRESENTATIVE, ""): RoleGroup(
         "Enti · Legali rappresentanti",
@@ -84,6 +94,7 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
             "registry.view_membership",
             "registry.view_accreditationrequest",
             *STOCK_KEEP,
+            *CALLS_PREPARE,
         ),
     ),
     (Role.OFFICER, Area.PROPERTY_REGISTER): RoleGroup(
@@ -92,7 +103,7 @@ ROLE_GROUPS: dict[tuple[str, str], RoleGroup] = {
     ),
     (Role.OFFICER, Area.CALLS): RoleGroup(
         "Enti · Referenti bandi",
-        (ADMIN_ACCESS, "registry.view_entity"),
+        (ADMIN_ACCESS, "registry.view_entity", *CALLS_PREPARE),
     ),
     (Role.OFFICER, Area.HELPDESK): RoleGroup(
         "Enti · Referenti helpdesk",

@@ -84,7 +84,14 @@ def test_thresholds_are_the_calls_data():
 
 
 def test_covid_band_uses_isee_and_income_loss():
-    covid = BandRule("COVID", max_income=None, min_incidence=D("0.24"), cap=D("2324.06"), max_isee=D("35000"), min_income_loss=D("0.25"))
+    covid = BandRule(
+        "COVID",
+        max_income=None,
+        min_incidence=D("0.24"),
+        cap=D("2324.06"),
+        max_isee=D("35000"),
+        min_income_loss=D("0.25"),
+    )
     bands = [BAND_A, BAND_B, covid]
     assert outcome("30000", "9000", bands=bands, isee=D("20000"), income_loss=D("0.30")).band == "COVID"
     assert outcome("30000", "9000", bands=bands, isee=D("20000"), income_loss=D("0.20")).reason == REASON_INCOME

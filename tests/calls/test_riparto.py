@@ -89,7 +89,12 @@ def test_premium_weighted_by_co_financing():
 
 def test_worked_example_dgr_1999_2019_shape():
     # 11 M base + 5 M premium over four Comuni: sums to the fund to the cent.
-    claims = [Claim("072006", 9_000_000_00, 2_000_000_00), Claim("075035", 4_000_000_00, 100_000_00), Claim("071024", 3_500_000_00, 900_000_00), Claim("073027", 2_000_000_00, 0)]
+    claims = [
+        Claim("072006", 9_000_000_00, 2_000_000_00),
+        Claim("075035", 4_000_000_00, 100_000_00),
+        Claim("071024", 3_500_000_00, 900_000_00),
+        Claim("073027", 2_000_000_00, 0),
+    ]
     result = run(claims, 11_000_000_00, 5_000_000_00)
     assert result.allocated + result.residual == 16_000_000_00
     check_invariants(claims, result, 11_000_000_00, 5_000_000_00)

@@ -1,0 +1,263 @@
+"""The files a Comune uploads for a call: the applicant list of the rent-support fund and the
+cases of the arrears fund. Same reader as the property register (core.tabular): CSV or XLSX
+as Italian offices write them, headers matched regardless of case and accents."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.fiscal_codes import validate_person_code
+from core.pseudonyms import pseudonymise
+from core.tabular import (
+    CellError,
+    CellProblem,
+    Column,
+    boolean,
+    choice,
+    date,
+    decimal,
+    integer,
+    parse_rows,
+    read_table,
+    text,
+)
+
+from .contribution import REASONS, ApplicantFigures, compute
+from .models import Applicant, ArrearsCase, ArrearsCause, Call
+
+HUNDRED = Decimal(100)
+
+
+def _fiscal_code(value):
+    try:
+        return validate_person_code(value)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages))
+
+
+MONEY = decimal(places=2, minimum=Decimal("0"), maximum=Decimal("10000000"))
+
+APPLICANT_COLUMNS = [
+    Column(
+        "fiscal_code",
+        "Codice fiscale",
+        _fiscal_code,
+        required=True,
+        aliases=("cf", "codice fiscale richiedente"),
+        example="RSSMRA85T10A662X",
+    ),
+    Column(
+        "household_size",
+        "Componenti nucleo",
+        integer(minimum=1, maximum=20),
+        required=True,
+        aliases=("componenti", "nucleo"),
+        example="3",
+    ),
+    Column("over_65", "Over 65", boolean, aliases=("ultrasessantacinquenni", "anziani"), example="no"),
+    Column("disabled", "Disabili", boolean, aliases=("disabilita", "invalidi"), example="no"),
+    Column("minors", "Minori", boolean, aliases=("figli minori",), example="sì"),
+    Column(
+        "income", "Reddito annuo", MONEY, required=True, aliases=("reddito", "reddito complessivo"), example="10.000,00"
+    ),
+    Column("isee", "ISEE", MONEY, example=""),
+    Column(
+        "income_loss",
+        "Perdita di reddito %",
+        decimal(places=2, minimum=Decimal("0"), maximum=Decimal("100")),
+        aliases=("perdita reddito",),
+        example="",
+    ),
+    Column(
+        "annual_rent", "Canone annuo", MONEY, required=True, aliases=("canone", "canone annuo euro"), example="4.800,00"
+    ),
+    Column(
+        "months",
+        "Mesi",
+        integer(minimum=1, maximum=12),
+        required=True,
+        aliases=("mesi di locazione", "mensilita"),
+        example="12",
+    ),
+    Column(
+        "lease_registration",
+        "Estremi registrazione contratto",
+        text(60),
+        required=True,
+        aliases=("registrazione contratto", "estremi registrazione"),
+        example="TNF1T123456 del 02/03/2020",
+    ),
+]
+
+_CAUSE = choice(
+    {
+        "licenziamento": ArrearsCause.DISMISSAL,
+        "dismissal": ArrearsCause.DISMISSAL,
+        "riduzione orario": ArrearsCause.REDUCED_HOURS,
+        "riduzione dell orario di lavoro": ArrearsCause.REDUCED_HOURS,
+        "reduced hours": ArrearsCause.REDUCED_HOURS,
+        "cassa integrazione": ArrearsCause.REDUNDANCY_FUND,
+        "mancato rinnovo contratto": ArrearsCause.CONTRACT_NOT_RENEWED,
+        "mancato rinnovo": ArrearsCause.CONTRACT_NOT_RENEWED,
+        "cessazione attivita": ArrearsCause.SELF_EMPLOYMENT_ENDED,
+        "cessazione attivita libero professionale": ArrearsCause.SELF_EMPLOYMENT_ENDED,
+        "malattia o decesso": ArrearsCause.ILLNESS_OR_DEATH,
+        "malattia": ArrearsCause.ILLNESS_OR_DEATH,
+        "decesso": ArrearsCause.ILLNESS_OR_DEATH,
+        "infortunio": ArrearsCause.ILLNESS_OR_DEATH,
+        **{code: code for code in ArrearsCause.values},
+    },
+    "licenziamento, riduzione orario, cassa integrazione, mancato rinnovo contratto, cessazione attività, malattia o decesso",
+)
+
+ARREARS_COLUMNS = [
+    Column("fiscal_code", "Codice fiscale", _fiscal_code, required=True, aliases=("cf",), example="RSSMRA85T10A662X"),
+    Column(
+        "eviction_notice_date",
+        "Data intimazione sfratto",
+        date,
+        required=True,
+        aliases=("data sfratto", "intimazione di sfratto"),
+        example="15/03/2026",
+    ),
+    Column(
+        "arrears_amount",
+        "Morosità",
+        MONEY,
+        required=True,
+        aliases=("importo morosita", "morosita euro"),
+        example="5.400,00",
+    ),
+    Column(
+        "cause",
+        "Causa",
+        _CAUSE,
+        required=True,
+        aliases=("causa della perdita di reddito", "causa morosita"),
+        example="licenziamento",
+    ),
+    Column("ise", "ISE", MONEY, example=""),
+    Column("isee", "ISEE", MONEY, example="9.800,00"),
+    Column(
+        "requested_amount",
+        "Importo richiesto",
+        MONEY,
+        required=True,
+        aliases=("contributo richiesto",),
+        example="5.400,00",
+    ),
+]
+
+
+def columns_for(call: Call) -> list[Column]:
+    return ARREARS_COLUMNS if call.call_type == "arrears" else APPLICANT_COLUMNS
+
+
+def parse_applicant_file(call: Call, content: bytes, filename: str):
+    """Read and check a file for the call. Returns (rows, problems): rows are unsaved
+    Applicant or ArrearsCase objects (without submission), problems CellProblem items.
+    Raises core.tabular.FileRefused for files that cannot be read at all."""
+    table = read_table(content, filename)
+    parsed = parse_rows(table, columns_for(call))
+    problems = list(parsed.problems)
+    if not parsed.problems and parsed.total_rows == 0:
+        problems.append(CellProblem(0, "", "", _("The file has headers but no rows of data.")))
+    builder = _arrears_case if call.call_type == "arrears" else _applicant
+    rows, seen = [], {}
+    for number, values in parsed.records:
+        pseudonym = pseudonymise(values["fiscal_code"])
+        if pseudonym in seen:
+            problems.append(
+                CellProblem(
+                    number,
+                    "Codice fiscale",
+                    "",
+                    _("The same person appears also at row %(row)d.") % {"row": seen[pseudonym]},
+                )
+            )
+            continue
+        seen[pseudonym] = number
+        row, problem = builder(call, number, pseudonym, values)
+        if problem:
+            problems.append(problem)
+        else:
+            rows.append(row)
+    return rows, problems
+
+
+def _applicant(call, number, pseudonym, values):
+    figures = ApplicantFigures(
+        income=values["income"],
+        annual_rent=values["annual_rent"],
+        months=values["months"],
+        isee=values.get("isee"),
+        income_loss=(values["income_loss"] / HUNDRED) if values.get("income_loss") is not None else None,
+    )
+    outcome = compute(figures, call.bands())
+    incidence = None if outcome.incidence is None else (outcome.incidence * HUNDRED).quantize(Decimal("0.01"))
+    if incidence is not None and incidence > Decimal("9999999"):
+        incidence = None
+    return (
+        Applicant(
+            row_number=number,
+            fiscal_code_hash=pseudonym,
+            household_size=values["household_size"],
+            over_65=bool(values.get("over_65")),
+            disabled=bool(values.get("disabled")),
+            minors=bool(values.get("minors")),
+            income=values["income"],
+            isee=values.get("isee"),
+            income_loss=values.get("income_loss"),
+            annual_rent=values["annual_rent"],
+            months=values["months"],
+            lease_registration=values["lease_registration"],
+            incidence=incidence,
+            band=outcome.band,
+            contribution=outcome.contribution,
+            reason=outcome.reason,
+        ),
+        None,
+    )
+
+
+def _arrears_case(call, number, pseudonym, values):
+    ise, isee = values.get("ise"), values.get("isee")
+    if ise is None and isee is None:
+        return None, CellProblem(number, "ISEE", "", _("Give the ISE or the ISEE of the household."))
+    within = (ise is not None and ise <= call.arrears_max_ise) or (isee is not None and isee <= call.arrears_max_isee)
+    if not within:
+        return None, CellProblem(
+            number,
+            "ISEE",
+            str(isee if isee is not None else ise),
+            _("Above the call's limits (ISE %(ise)s € or ISEE %(isee)s €).")
+            % {"ise": call.arrears_max_ise, "isee": call.arrears_max_isee},
+        )
+    if values["eviction_notice_date"] > timezone.localdate():
+        return None, CellProblem(
+            number,
+            "Data intimazione sfratto",
+            values["eviction_notice_date"].strftime("%d/%m/%Y"),
+            _("The date is in the future."),
+        )
+    granted = min(values["requested_amount"], values["arrears_amount"], call.arrears_max_amount)
+    return (
+        ArrearsCase(
+            row_number=number,
+            fiscal_code_hash=pseudonym,
+            eviction_notice_date=values["eviction_notice_date"],
+            arrears_amount=values["arrears_amount"],
+            cause=values["cause"],
+            ise=ise,
+            isee=isee,
+            requested_amount=values["requested_amount"],
+            granted_amount=granted,
+        ),
+        None,
+    )
+
+
+def reason_label(code: str) -> str:
+    return str(REASONS.get(code, ""))

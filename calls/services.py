@@ -1,0 +1,533 @@
+"""Use cases of the calls: a Comune prepares and submits, the Region reviews and splits.
+
+The submission's life is an explicit state machine (TRANSITIONS): each action names the
+states it may start from, the state it leads to, and who may take it. Every service is
+atomic, checks the access rule and the permission itself, and writes the audit log.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from core.files import validate_pdf
+from registry import access
+from registry.models import Area, Entity, EntityKind, Membership, Role
+
+from . import riparto
+from .applicants import parse_applicant_file
+from .models import (
+    Allocation,
+    Applicant,
+    ArrearsCase,
+    Attachment,
+    Call,
+    CallState,
+    DeadlineExtension,
+    ProtocolCounter,
+    Submission,
+    SubmissionState,
+)
+
+
+class SubmissionFileInvalid(ValidationError):
+    """The uploaded list has problems; nothing was changed. `problems` lists them."""
+
+    def __init__(self, problems):
+        super().__init__(
+            _("The file has %(count)d problems; nothing was changed.") % {"count": len(problems)}, code="invalid_file"
+        )
+        self.problems = problems
+
+
+# --- who may act ------------------------------------------------------------------------
+
+
+def can_prepare(user, comune: Entity) -> bool:
+    """Officers of the calls area and the legal representative of the Comune itself."""
+    return (
+        user.has_perm("calls.change_submission") and not access.is_regional(user) and access.can_edit(user, comune.pk)
+    )
+
+
+def _require_preparer(user, submission: Submission):
+    if not can_prepare(user, submission.comune):
+        raise PermissionDenied(_("Only the Comune's officers can change its submission."))
+
+
+def _require_reviewer(user):
+    if not (access.is_regional(user) and user.has_perm("calls.review_submission")):
+        raise PermissionDenied(_("Only the Region's reviewers can do this."))
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+
+def deadline_for(call: Call, comune: Entity):
+    extension = call.extensions.filter(comune=comune).order_by("-closes_at").values_list("closes_at", flat=True).first()
+    return max(call.closes_at, extension) if extension else call.closes_at
+
+
+def _check_open(submission: Submission, now):
+    call = submission.call
+    if submission.state == SubmissionState.INTEGRATION_REQUESTED:
+        if submission.integration_deadline and now > submission.integration_deadline:
+            raise ValidationError(
+                _("The deadline for the integration expired on %(when)s.")
+                % {"when": timezone.localtime(submission.integration_deadline).strftime("%d/%m/%Y %H:%M")},
+                code="late",
+            )
+        return
+    if call.state != CallState.OPEN or now < call.opens_at:
+        raise ValidationError(_("The call is not open."), code="not_open")
+    deadline = deadline_for(call, submission.comune)
+    if now > deadline:
+        raise ValidationError(
+            _("The call closed on %(when)s: the submission can no longer be sent.")
+            % {"when": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
+            code="late",
+        )
+
+
+def grant_extension(*, call: Call, comune: Entity, closes_at, reason: str, by) -> DeadlineExtension:
+    if not (access.is_regional(by) and by.has_perm("calls.change_call")):
+        raise PermissionDenied(_("Only the Region grants extensions."))
+    if closes_at <= call.closes_at:
+        raise ValidationError(_("An extension must end after the call's deadline."), code="extension")
+    with transaction.atomic():
+        extension = DeadlineExtension.objects.create(
+            call=call, comune=comune, closes_at=closes_at, reason=reason, granted_by=by
+        )
+        log(
+            instance=call,
+            action="push.call.extension",
+            user=by,
+            data={"comune": comune.code, "closes_at": closes_at.isoformat(), "reason": reason},
+        )
+    return extension
+
+
+def reopen_call(*, call: Call, closes_at, by) -> Call:
+    if not (access.is_regional(by) and by.has_perm("calls.change_call")):
+        raise PermissionDenied(_("Only the Region reopens a call."))
+    if call.riparto_published_at:
+        raise ValidationError(_("The riparto of this call is published: it cannot be reopened."), code="published")
+    with transaction.atomic():
+        old = call.closes_at
+        call.closes_at = closes_at
+        call.state = CallState.OPEN
+        call.full_clean()
+        call.save(update_fields=["closes_at", "state"])
+        log(
+            instance=call,
+            action="push.call.reopened",
+            user=by,
+            data={"old": old.isoformat(), "new": closes_at.isoformat()},
+        )
+    return call
+
+
+# --- preparing a submission -----------------------------------------------------------
+
+
+def open_submission(*, call: Call, comune: Entity, by) -> Submission:
+    """The Comune's submission for the call, created as a draft the first time."""
+    if comune.kind != EntityKind.COMUNE or not can_prepare(by, comune):
+        raise PermissionDenied(_("Only the Comune's officers can prepare its submission."))
+    if call.state == CallState.DRAFT:
+        raise ValidationError(_("The call is not open."), code="not_open")
+    try:
+        with transaction.atomic():
+            submission, created = Submission.objects.get_or_create(call=call, comune=comune)
+    except IntegrityError:
+        submission, created = Submission.objects.get(call=call, comune=comune), False
+    if created:
+        log(instance=submission, action="wagtail.create", user=by)
+    return submission
+
+
+def _locked(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("call", "comune").get(pk=submission.pk)
+
+
+def upload_applicants(*, submission: Submission, content: bytes, filename: str, by) -> Submission:
+    """Replace the submission's list with the file's rows, or change nothing at all.
+
+    Raises SubmissionFileInvalid (with every problem: row, column, value, message) or
+    FileRefused; on success recomputes bands, contributions and totals."""
+    _require_preparer(by, submission)
+    with transaction.atomic():
+        submission = _locked(submission)
+        if not submission.is_editable:
+            raise ValidationError(
+                _("The submission has been sent: it can change only if the Region asks for an integration."),
+                code="frozen",
+            )
+        _check_open(submission, timezone.now())
+        rows, problems = parse_applicant_file(submission.call, content, filename)
+        if problems:
+            raise SubmissionFileInvalid(problems)
+        model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
+        model.objects.filter(submission=submission).delete()
+        for row in rows:
+            row.submission = submission
+        model.objects.bulk_create(rows, batch_size=2000)
+        submission.applicants_file_sha256 = hashlib.sha256(content).hexdigest()
+        submission.applicants_file.save(
+            f"{submission.call_id}-{submission.comune.code}-{filename[-60:]}", ContentFile(content), save=False
+        )
+        recompute_totals(submission)
+        log(
+            instance=submission,
+            action="push.submission.list_uploaded",
+            user=by,
+            data={"rows": len(rows), "sha256": submission.applicants_file_sha256},
+        )
+    return submission
+
+
+def recompute_totals(submission: Submission) -> None:
+    if submission.call.call_type == "arrears":
+        figures = submission.arrears_cases.aggregate(count=Count("id"), need=Sum("granted_amount"))
+        submission.applicant_count = submission.eligible_count = figures["count"] or 0
+        submission.eligible_a = submission.eligible_b = submission.eligible_covid = 0
+        submission.need_a = submission.need_b = submission.need_covid = Decimal("0")
+        submission.need = figures["need"] or Decimal("0")
+    else:
+        figures = submission.applicants.aggregate(
+            count=Count("id"),
+            eligible=Count("id", filter=~Q(band="")),
+            a=Count("id", filter=Q(band="A")),
+            b=Count("id", filter=Q(band="B")),
+            covid=Count("id", filter=Q(band="COVID")),
+            need_a=Sum("contribution", filter=Q(band="A")),
+            need_b=Sum("contribution", filter=Q(band="B")),
+            need_covid=Sum("contribution", filter=Q(band="COVID")),
+        )
+        submission.applicant_count = figures["count"] or 0
+        submission.eligible_count = figures["eligible"] or 0
+        submission.eligible_a, submission.eligible_b, submission.eligible_covid = (
+            figures["a"],
+            figures["b"],
+            figures["covid"],
+        )
+        submission.need_a = figures["need_a"] or Decimal("0")
+        submission.need_b = figures["need_b"] or Decimal("0")
+        submission.need_covid = figures["need_covid"] or Decimal("0")
+        submission.need = submission.need_a + submission.need_b + submission.need_covid
+    submission.save()
+
+
+def set_co_financing(*, submission: Submission, amount: Decimal, by) -> Submission:
+    _require_preparer(by, submission)
+    if amount < 0:
+        raise ValidationError(_("The co-financing cannot be negative."), code="negative")
+    with transaction.atomic():
+        submission = _locked(submission)
+        if not submission.is_editable:
+            raise ValidationError(
+                _("The submission has been sent: it can change only if the Region asks for an integration."),
+                code="frozen",
+            )
+        old = submission.co_financing
+        submission.co_financing = amount.quantize(Decimal("0.01"))
+        submission.save(update_fields=["co_financing", "updated_at"])
+        log(
+            instance=submission,
+            action="wagtail.edit",
+            user=by,
+            data={"co_financing": [str(old), str(submission.co_financing)]},
+        )
+    return submission
+
+
+def add_attachment(*, submission: Submission, name: str, uploaded_file, by) -> Attachment:
+    """Attach a PDF (checked by content, size-limited; its SHA-256 kept)."""
+    _require_preparer(by, submission)
+    sha256 = validate_pdf(uploaded_file)
+    with transaction.atomic():
+        submission = _locked(submission)
+        if not submission.is_editable:
+            raise ValidationError(
+                _("The submission has been sent: it can change only if the Region asks for an integration."),
+                code="frozen",
+            )
+        attachment = Attachment(
+            submission=submission, name=name.strip()[:200], sha256=sha256, size=uploaded_file.size, uploaded_by=by
+        )
+        attachment.file.save("attachment.pdf", uploaded_file, save=False)
+        attachment.save()
+        log(
+            instance=submission,
+            action="push.submission.attachment",
+            user=by,
+            data={"name": attachment.name, "sha256": sha256},
+        )
+    return attachment
+
+
+def missing_attachments(submission: Submission) -> list[str]:
+    present = {name.strip().lower() for name in submission.attachments.values_list("name", flat=True)}
+    return [name for name in submission.call.attachment_names if name.strip().lower() not in present]
+
+
+def duplicates(submission: Submission) -> dict[str, list[str]]:
+    """People of this submission also listed by other Comuni in the same call:
+    pseudonym → names of the other Comuni."""
+    model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
+    mine = model.objects.filter(submission=submission).values("fiscal_code_hash")
+    others = (
+        model.objects.filter(submission__call=submission.call, fiscal_code_hash__in=mine)
+        .exclude(submission=submission)
+        .values_list("fiscal_code_hash", "submission__comune__name")
+    )
+    found: dict[str, list[str]] = {}
+    for pseudonym, comune in others:
+        found.setdefault(pseudonym, []).append(comune)
+    return found
+
+
+# --- the state machine ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str
+    side: str  # "comune" or "region"
+
+
+TRANSITIONS = {
+    "submit": Transition((SubmissionState.DRAFT,), SubmissionState.SUBMITTED, "comune"),
+    "integrate": Transition((SubmissionState.INTEGRATION_REQUESTED,), SubmissionState.INTEGRATED, "comune"),
+    "request_integration": Transition(
+        (SubmissionState.SUBMITTED, SubmissionState.INTEGRATED), SubmissionState.INTEGRATION_REQUESTED, "region"
+    ),
+    "accept": Transition((SubmissionState.SUBMITTED, SubmissionState.INTEGRATED), SubmissionState.ACCEPTED, "region"),
+    "reject": Transition((SubmissionState.SUBMITTED, SubmissionState.INTEGRATED), SubmissionState.REJECTED, "region"),
+}
+
+
+def allowed_actions(user, submission: Submission) -> list[str]:
+    actions = []
+    for name, transition in TRANSITIONS.items():
+        if submission.state not in transition.sources:
+            continue
+        if transition.side == "comune" and can_prepare(user, submission.comune):
+            actions.append(name)
+        if transition.side == "region" and access.is_regional(user) and user.has_perm("calls.review_submission"):
+            actions.append(name)
+    return actions
+
+
+def _move(submission: Submission, action: str, by) -> Transition:
+    transition = TRANSITIONS[action]
+    if transition.side == "comune":
+        _require_preparer(by, submission)
+    else:
+        _require_reviewer(by)
+    if submission.state not in transition.sources:
+        raise ValidationError(
+            _("This cannot be done to a submission in state “%(state)s”.") % {"state": submission.get_state_display()},
+            code="state",
+        )
+    return transition
+
+
+def next_protocol_number(year: int) -> str:
+    """PUSH/<year>/<sequence>: gapless per year, unique under concurrent submissions. Must
+    be called inside the transaction that records the submission."""
+    ProtocolCounter.objects.get_or_create(year=year)
+    counter = ProtocolCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"PUSH/{year}/{counter.last_number:06d}"
+
+
+def submit(*, submission: Submission, by) -> Submission:
+    """Send the submission (or its integration): checks the deadline on the server, the list
+    and the attachments, gives the protocol number, freezes it, issues the receipt and
+    e-mails the Comune's officers and legal representative."""
+    now = timezone.now()
+    with transaction.atomic():
+        submission = _locked(submission)
+        action = "integrate" if submission.state == SubmissionState.INTEGRATION_REQUESTED else "submit"
+        transition = _move(submission, action, by)
+        _check_open(submission, now)
+        if submission.applicant_count == 0:
+            raise ValidationError(_("Upload the list before sending the submission."), code="empty")
+        missing = missing_attachments(submission)
+        if missing:
+            raise ValidationError(
+                _("Attachments missing: %(names)s.") % {"names": "; ".join(missing)}, code="attachments"
+            )
+        if not submission.protocol_number:
+            submission.protocol_number = next_protocol_number(timezone.localtime(now).year)
+        submission.state = transition.target
+        submission.submitted_at = now
+        from .receipts import receipt_pdf
+
+        pdf = receipt_pdf(submission)
+        submission.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
+        submission.receipt_pdf.save(
+            f"{submission.protocol_number.replace('/', '-')}-{now:%Y%m%d%H%M%S}.pdf", ContentFile(pdf), save=False
+        )
+        submission.save()
+        log(
+            instance=submission,
+            action=f"push.submission.{action}",
+            user=by,
+            data={"protocol": submission.protocol_number},
+        )
+        transaction.on_commit(lambda: _notify_comune(submission, "submitted"))
+    return submission
+
+
+def request_integration(*, submission: Submission, by, message: str, deadline) -> Submission:
+    if not (message or "").strip():
+        raise ValidationError(_("Say what the Comune must integrate."), code="message")
+    if deadline <= timezone.now():
+        raise ValidationError(_("The new deadline must be in the future."), code="deadline")
+    with transaction.atomic():
+        submission = _locked(submission)
+        transition = _move(submission, "request_integration", by)
+        submission.state = transition.target
+        submission.integration_message = message.strip()
+        submission.integration_deadline = deadline
+        submission.save()
+        log(
+            instance=submission,
+            action="push.submission.request_integration",
+            user=by,
+            data={"message": message, "deadline": deadline.isoformat()},
+        )
+        transaction.on_commit(lambda: _notify_comune(submission, "integration_requested"))
+    return submission
+
+
+def accept(*, submission: Submission, by) -> Submission:
+    with transaction.atomic():
+        submission = _locked(submission)
+        transition = _move(submission, "accept", by)
+        submission.state = transition.target
+        submission.save()
+        log(instance=submission, action="push.submission.accept", user=by)
+        transaction.on_commit(lambda: _notify_comune(submission, "accepted"))
+    return submission
+
+
+def reject(*, submission: Submission, by, reason: str) -> Submission:
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the rejection: the Comune will read it."), code="reason")
+    with transaction.atomic():
+        submission = _locked(submission)
+        transition = _move(submission, "reject", by)
+        submission.state = transition.target
+        submission.decision_reason = reason.strip()
+        submission.save()
+        log(instance=submission, action="push.submission.reject", user=by, data={"reason": reason})
+        transaction.on_commit(lambda: _notify_comune(submission, "rejected"))
+    return submission
+
+
+def _notify_comune(submission: Submission, event: str) -> None:
+    recipients = list(
+        Membership.objects.active()
+        .filter(entity=submission.comune)
+        .filter(Q(role=Role.LEGAL_REPRESENTATIVE) | Q(role=Role.OFFICER, area=Area.CALLS))
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return
+    with translation.override("it"):
+        context = {"submission": submission, "event": event}
+        subject = render_to_string("calls/email/submission_subject.txt", context).strip()
+        body = render_to_string("calls/email/submission.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+# --- riparto --------------------------------------------------------------------------
+
+
+def _require_riparto(by):
+    if not (access.is_regional(by) and by.has_perm("calls.run_riparto")):
+        raise PermissionDenied(_("Only the Region computes and publishes the riparto."))
+
+
+def compute_riparto(*, call: Call, by) -> list[Allocation]:
+    """Split the fund among the accepted submissions (calls/riparto.py) and store the table.
+    Running it again gives the same table; once published it cannot be recomputed."""
+    _require_riparto(by)
+    call = Call.objects.get(pk=call.pk)  # what is stored, not what the caller holds
+    if call.riparto_published_at:
+        raise ValidationError(_("The riparto is published and frozen."), code="published")
+    if call.state not in (CallState.CLOSED, CallState.UNDER_REVIEW):
+        raise ValidationError(_("The riparto is computed on a closed call."), code="state")
+    accepted = list(call.submissions.filter(state=SubmissionState.ACCEPTED).select_related("comune"))
+    claims = [
+        riparto.Claim(s.comune.code, riparto.to_cents(s.need), riparto.to_cents(s.co_financing)) for s in accepted
+    ]
+    result = riparto.allocate(
+        claims,
+        fund_base=riparto.to_cents(call.fund_base),
+        fund_premium=riparto.to_cents(call.fund_premium),
+        threshold=call.premium_threshold / Decimal(100),
+        premium_weight=call.premium_weight,
+    )
+    comuni = {s.comune.code: s.comune for s in accepted}
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.riparto_published_at:
+            raise ValidationError(_("The riparto is published and frozen."), code="published")
+        call.allocations.all().delete()
+        rows = [
+            Allocation(
+                call=call,
+                comune=comuni[line.code],
+                need=riparto.from_cents(line.need),
+                co_financing=riparto.from_cents(line.co_financing),
+                premium_eligible=line.premium_eligible,
+                base=riparto.from_cents(line.base),
+                premium=riparto.from_cents(line.premium),
+                total=riparto.from_cents(line.total),
+            )
+            for line in result.allocations
+        ]
+        Allocation.objects.bulk_create(rows)
+        call.riparto_residual = riparto.from_cents(result.residual)
+        call.riparto_computed_at = timezone.now()
+        call.state = CallState.UNDER_REVIEW
+        call.save(update_fields=["riparto_residual", "riparto_computed_at", "state"])
+        log(
+            instance=call,
+            action="push.riparto.computed",
+            user=by,
+            data={"comuni": len(rows), "residual": str(call.riparto_residual)},
+        )
+    return rows
+
+
+def publish_riparto(*, call: Call, by) -> Call:
+    _require_riparto(by)
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.riparto_published_at:
+            raise ValidationError(_("The riparto is already published."), code="published")
+        if not call.riparto_computed_at:
+            raise ValidationError(_("Compute the riparto before publishing it."), code="not_computed")
+        call.riparto_published_at = timezone.now()
+        call.state = CallState.ALLOCATED
+        call.save(update_fields=["riparto_published_at", "state"])
+        log(instance=call, action="push.riparto.published", user=by)
+    return call

@@ -1,0 +1,369 @@
+"""Submissions of the Comuni: the applicant list, the deadline, the protocol number, the
+receipt, the review's state machine and who may do what."""
+
+import datetime
+import threading
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from calls import services
+from calls.models import Applicant, Call, CallState, CallType, ProtocolCounter, Submission, SubmissionState
+from core.pseudonyms import pseudonymise
+from registry.models import Area, Role
+from tests.conftest import BARI, LECCE
+from tests.factories import member, valid_fiscal_code
+
+HEADERS = [
+    "Codice fiscale",
+    "Componenti nucleo",
+    "Over 65",
+    "Disabili",
+    "Minori",
+    "Reddito annuo",
+    "ISEE",
+    "Canone annuo",
+    "Mesi",
+    "Estremi registrazione contratto",
+]
+
+
+def applicants_csv(rows):
+    lines = [";".join(HEADERS)]
+    for row in rows:
+        lines.append(";".join(str(cell) for cell in row))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def applicant(code=None, income="10.000,00", rent="4.800,00", months="12", size="3"):
+    return [code or valid_fiscal_code(), size, "no", "no", "sì", income, "", rent, months, "TNF1T123456"]
+
+
+WORKED_EXAMPLES = [
+    applicant(income="10.000,00", rent="4.800,00"),  # A, capped 3.098,74
+    applicant(income="15.000,00", rent="4.200,00"),  # B, 600,00
+    applicant(income="15.000,00", rent="3.000,00"),  # not eligible
+]
+
+
+@pytest.fixture
+def call(db):
+    now = timezone.now()
+    return Call.objects.create(
+        call_type=CallType.RENT_SUPPORT,
+        year=2025,
+        title="Fondo sostegno locazioni 2025",
+        legal_act="DGR n. 100 del 10/01/2026",
+        opens_at=now - datetime.timedelta(days=10),
+        closes_at=now + datetime.timedelta(days=10),
+        state=CallState.OPEN,
+        fund_base=D("11000000"),
+        fund_premium=D("5000000"),
+        required_attachments="Determina di approvazione della graduatoria",
+    )
+
+
+@pytest.fixture
+def bari_calls_officer(entities):
+    return member(BARI, Role.OFFICER, Area.CALLS, email="referente.bandi@comune.bari.example.it")
+
+
+@pytest.fixture
+def lecce_calls_officer(entities):
+    return member(LECCE, Role.OFFICER, Area.CALLS)
+
+
+@pytest.fixture
+def ready(call, entities, bari_calls_officer, pdf_file):
+    """Bari's submission with the worked examples, co-financing and the attachment."""
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    services.upload_applicants(
+        submission=submission,
+        content=applicants_csv(WORKED_EXAMPLES),
+        filename="graduatoria.csv",
+        by=bari_calls_officer,
+    )
+    services.set_co_financing(submission=submission, amount=D("1000.00"), by=bari_calls_officer)
+    services.add_attachment(
+        submission=submission,
+        name="Determina di approvazione della graduatoria",
+        uploaded_file=pdf_file(),
+        by=bari_calls_officer,
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+def test_the_list_is_computed_with_the_calls_bands(ready):
+    assert (ready.applicant_count, ready.eligible_count, ready.eligible_a, ready.eligible_b) == (3, 2, 1, 1)
+    assert ready.need_a == D("3098.74") and ready.need_b == D("600.00") and ready.need == D("3698.74")
+    excluded = ready.applicants.get(band="")
+    assert excluded.reason == "incidence_below_minimum" and excluded.incidence == D("20.00")
+
+
+def test_the_codice_fiscale_is_stored_only_pseudonymised(ready):
+    code = WORKED_EXAMPLES[0][0]
+    stored = Applicant.objects.filter(submission=ready).values_list("fiscal_code_hash", flat=True)
+    assert pseudonymise(code) in stored
+    for row in Applicant.objects.filter(submission=ready).values():
+        assert code not in str(row.values())
+
+
+def test_a_malformed_list_changes_nothing_and_lists_every_problem(ready, bari_calls_officer):
+    bad = [
+        applicant(code="RSSMRA85T10A562T"),  # wrong check character
+        applicant(months="13"),
+        applicant(income="diecimila"),
+        [valid_fiscal_code(), "", "no", "no", "no", "1.000,00", "", "2.000,00", "12", "X"],  # household size missing
+    ]
+    with pytest.raises(services.SubmissionFileInvalid) as error:
+        services.upload_applicants(
+            submission=ready, content=applicants_csv(bad), filename="g.csv", by=bari_calls_officer
+        )
+    assert [(p.row, p.column) for p in error.value.problems] == [
+        (2, "Codice fiscale"),
+        (3, "Mesi"),
+        (4, "Reddito annuo"),
+        (5, "Componenti nucleo"),
+    ]
+    ready.refresh_from_db()
+    assert ready.applicant_count == 3 and ready.need == D("3698.74")
+
+
+def test_the_same_person_twice_in_a_list_is_refused(call, entities, bari_calls_officer):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    code = valid_fiscal_code()
+    with pytest.raises(services.SubmissionFileInvalid) as error:
+        services.upload_applicants(
+            submission=submission,
+            content=applicants_csv([applicant(code), applicant(code)]),
+            filename="g.csv",
+            by=bari_calls_officer,
+        )
+    assert error.value.problems[0].row == 3
+
+
+def test_submitting_gives_protocol_receipt_and_email(ready, bari_calls_officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(submission=ready, by=bari_calls_officer)
+    ready.refresh_from_db()
+    year = timezone.localdate().year
+    assert ready.state == SubmissionState.SUBMITTED
+    assert ready.protocol_number == f"PUSH/{year}/000001"
+    pdf = ready.receipt_pdf.open("rb").read()
+    assert pdf.startswith(b"%PDF") and len(ready.receipt_sha256) == 64
+    [message] = mail.outbox
+    assert "referente.bandi@comune.bari.example.it" in message.to
+    assert ready.protocol_number in message.subject
+    assert ModelLogEntry.objects.filter(action="push.submission.submit", object_id=str(ready.pk)).exists()
+
+
+def test_after_submitting_the_list_is_frozen(ready, bari_calls_officer):
+    services.submit(submission=ready, by=bari_calls_officer)
+    with pytest.raises(ValidationError) as error:
+        services.upload_applicants(
+            submission=ready, content=applicants_csv(WORKED_EXAMPLES[:1]), filename="g.csv", by=bari_calls_officer
+        )
+    assert error.value.code == "frozen"
+    with pytest.raises(ValidationError):
+        services.set_co_financing(submission=ready, amount=D("5"), by=bari_calls_officer)
+
+
+def test_a_late_submission_is_refused_at_the_exact_time(ready, bari_calls_officer, call):
+    call.closes_at = timezone.now() - datetime.timedelta(seconds=1)
+    call.save()
+    with pytest.raises(ValidationError) as error:
+        services.submit(submission=ready, by=bari_calls_officer)
+    assert error.value.code == "late"
+    assert "chiuso" in error.value.messages[0] or "closed" in error.value.messages[0]
+    ready.refresh_from_db()
+    assert ready.state == SubmissionState.DRAFT and ready.protocol_number is None
+    assert not ProtocolCounter.objects.filter(last_number__gt=0).exists()
+
+
+def test_an_extension_lets_one_comune_submit_late(ready, bari_calls_officer, call, region_admin, entities):
+    call.closes_at = timezone.now() - datetime.timedelta(hours=1)
+    call.save()
+    services.grant_extension(
+        call=call,
+        comune=entities[BARI],
+        closes_at=timezone.now() + datetime.timedelta(days=2),
+        reason="Guasto informatico",
+        by=region_admin,
+    )
+    services.submit(submission=ready, by=bari_calls_officer)
+    assert ModelLogEntry.objects.filter(action="push.call.extension").exists()
+
+
+def test_missing_attachment_or_empty_list_blocks_submission(call, entities, bari_calls_officer):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    with pytest.raises(ValidationError) as error:
+        services.submit(submission=submission, by=bari_calls_officer)
+    assert error.value.code == "empty"
+    services.upload_applicants(
+        submission=submission, content=applicants_csv(WORKED_EXAMPLES), filename="g.csv", by=bari_calls_officer
+    )
+    with pytest.raises(ValidationError) as error:
+        services.submit(submission=submission, by=bari_calls_officer)
+    assert error.value.code == "attachments"
+
+
+def test_attachments_must_be_real_pdfs(call, entities, bari_calls_officer, pdf_file):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    with pytest.raises(ValidationError):
+        services.add_attachment(
+            submission=submission,
+            name="Determina",
+            uploaded_file=pdf_file("d.pdf", b"MZ\x90 not a pdf"),
+            by=bari_calls_officer,
+        )
+    assert not submission.attachments.exists()
+
+
+def test_the_review_state_machine(ready, bari_calls_officer, reviewer, django_capture_on_commit_callbacks):
+    services.submit(submission=ready, by=bari_calls_officer)
+    deadline = timezone.now() + datetime.timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_integration(
+            submission=ready, by=reviewer, message="Manca la determina firmata.", deadline=deadline
+        )
+    ready.refresh_from_db()
+    assert ready.state == SubmissionState.INTEGRATION_REQUESTED
+    assert "Manca la determina" in mail.outbox[-1].body
+    protocol = ready.protocol_number
+    services.upload_applicants(
+        submission=ready, content=applicants_csv(WORKED_EXAMPLES[:2]), filename="g.csv", by=bari_calls_officer
+    )
+    services.submit(submission=ready, by=bari_calls_officer)
+    ready.refresh_from_db()
+    assert ready.state == SubmissionState.INTEGRATED and ready.protocol_number == protocol
+    services.accept(submission=ready, by=reviewer)
+    ready.refresh_from_db()
+    assert ready.state == SubmissionState.ACCEPTED
+
+
+def test_a_reviewer_cannot_skip_states(call, entities, bari_calls_officer, reviewer):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    for action in (
+        lambda: services.accept(submission=submission, by=reviewer),
+        lambda: services.reject(submission=submission, by=reviewer, reason="x"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            action()
+        assert error.value.code == "state"
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.DRAFT
+
+
+def test_each_side_does_only_its_own_transitions(ready, bari_calls_officer, reviewer, region_admin):
+    with pytest.raises(PermissionDenied):
+        services.submit(submission=ready, by=reviewer)
+    services.submit(submission=ready, by=bari_calls_officer)
+    with pytest.raises(PermissionDenied):
+        services.accept(submission=ready, by=bari_calls_officer)
+    with pytest.raises(ValidationError):
+        services.reject(submission=ready, by=reviewer, reason="  ")
+    services.reject(submission=ready, by=region_admin, reason="Documentazione incompleta")
+    assert Submission.objects.get(pk=ready.pk).state == SubmissionState.REJECTED
+
+
+def test_another_comune_cannot_touch_the_submission(ready, lecce_calls_officer, bari_officer):
+    for user in (lecce_calls_officer, bari_officer):  # bari_officer is of the property-register area
+        with pytest.raises(PermissionDenied):
+            services.upload_applicants(
+                submission=ready, content=applicants_csv(WORKED_EXAMPLES), filename="g.csv", by=user
+            )
+        with pytest.raises(PermissionDenied):
+            services.submit(submission=ready, by=user)
+        with pytest.raises(PermissionDenied):
+            services.set_co_financing(submission=ready, amount=D("1"), by=user)
+
+
+def test_duplicates_across_comuni_are_found_by_pseudonym(ready, call, entities, lecce_calls_officer):
+    shared = WORKED_EXAMPLES[1][0]
+    lecce = services.open_submission(call=call, comune=entities[LECCE], by=lecce_calls_officer)
+    services.upload_applicants(
+        submission=lecce,
+        content=applicants_csv([applicant(shared), applicant()]),
+        filename="g.csv",
+        by=lecce_calls_officer,
+    )
+    assert services.duplicates(lecce) == {pseudonymise(shared): ["Bari"]}
+    assert services.duplicates(ready) == {pseudonymise(shared): ["Lecce"]}
+
+
+def test_protocol_numbers_are_gapless_and_per_year(db):
+    from django.db import transaction
+
+    with transaction.atomic():
+        first = services.next_protocol_number(2026)
+        second = services.next_protocol_number(2026)
+    try:
+        with transaction.atomic():
+            services.next_protocol_number(2026)
+            raise RuntimeError("submission failed")
+    except RuntimeError:
+        pass
+    with transaction.atomic():
+        third = services.next_protocol_number(2026)
+        other_year = services.next_protocol_number(2027)
+    assert (first, second, third, other_year) == (
+        "PUSH/2026/000001",
+        "PUSH/2026/000002",
+        "PUSH/2026/000003",
+        "PUSH/2027/000001",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_comuni_submitting_at_once_get_fifty_distinct_gapless_numbers(django_db_blocker):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
+    from django.db import connections, transaction
+
+    from registry.seeding import load_reference_entities
+
+    load_reference_entities()
+    numbers, errors = [], []
+    barrier = threading.Barrier(50)
+
+    def worker():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                numbers.append(services.next_protocol_number(2030))
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(numbers) == [f"PUSH/2030/{n:06d}" for n in range(1, 51)]
+
+
+def test_riparto_from_accepted_submissions_sums_to_the_fund(ready, bari_calls_officer, reviewer, region_admin, call):
+    services.submit(submission=ready, by=bari_calls_officer)
+    services.accept(submission=ready, by=reviewer)
+    call.state = CallState.CLOSED
+    call.save()
+    rows = services.compute_riparto(call=call, by=region_admin)
+    again = services.compute_riparto(call=call, by=region_admin)
+    assert [(r.comune_id, r.total) for r in rows] == [(r.comune_id, r.total) for r in again]
+    call.refresh_from_db()
+    assert sum(r.total for r in again) + call.riparto_residual == call.fund_total
+    assert again[0].total == ready.need  # the fund is larger than the need
+    services.publish_riparto(call=call, by=region_admin)
+    with pytest.raises(ValidationError):
+        services.compute_riparto(call=call, by=region_admin)
+    with pytest.raises(PermissionDenied):
+        services.compute_riparto(call=call, by=reviewer)
