@@ -96,3 +96,62 @@ def receipt_pdf(submission) -> bytes:
 
 def receipt_html(submission) -> str:
     return render_to_string("calls/receipt.html", {"submission": submission, "lines": receipt_lines(submission)})
+
+
+def riparto_pdf(call) -> bytes:
+    """The riparto table as a PDF, for the act that publishes it."""
+    with translation.override("it"):
+        pdf = FPDF(format="A4", orientation="landscape")
+        pdf.set_title(f"Riparto {call}")
+        pdf.add_font("DejaVu", "", str(FONT))
+        pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+        pdf.add_page()
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(
+            0,
+            7,
+            _("Riparto – %(call)s (%(act)s)") % {"call": call.title, "act": call.legal_act},
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        pdf.set_font("DejaVu", "", 9)
+        widths = (80, 25, 35, 35, 20, 35, 35, 35)
+        headers = (
+            _("Comune"),
+            _("ISTAT code"),
+            _("Need"),
+            _("Co-financing"),
+            _("Premium"),
+            _("Base share"),
+            _("Premium share"),
+            _("Total"),
+        )
+        pdf.set_font("DejaVu", "B", 8)
+        for width, header in zip(widths, headers):
+            pdf.cell(width, 6, str(header), border=1)
+        pdf.ln()
+        pdf.set_font("DejaVu", "", 8)
+        for row in call.allocations.select_related("comune").order_by("comune__name"):
+            cells = (
+                row.comune.name,
+                row.comune.code,
+                euro(row.need),
+                euro(row.co_financing),
+                _("yes") if row.premium_eligible else _("no"),
+                euro(row.base),
+                euro(row.premium),
+                euro(row.total),
+            )
+            for width, cell in zip(widths, cells):
+                pdf.cell(width, 5, str(cell), border=1)
+            pdf.ln()
+        pdf.ln(3)
+        pdf.multi_cell(
+            0,
+            6,
+            _("Fund: %(fund)s – unallocated: %(residual)s")
+            % {"fund": euro(call.fund_total), "residual": euro(call.riparto_residual or 0)},
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        return bytes(pdf.output())

@@ -1,7 +1,29 @@
-"""Admin hooks of the calls: audit-log actions (screens in calls/admin.py)."""
+"""Admin hooks of the calls: screens (calls/admin.py), their URLs and audit-log actions."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail_modeladmin.options import modeladmin_register
+
+from . import admin
+
+modeladmin_register(admin.CallsGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_calls_urls():
+    return [
+        path("calls/submission/<int:pk>/action/<str:action>/", admin.submission_action, name="calls_submission_action"),
+        path("calls/submission/<int:pk>/receipt.pdf", admin.receipt_download, name="calls_receipt"),
+        path("calls/submission/<int:pk>/list/", admin.applicants_file_download, name="calls_applicants_file"),
+        path(
+            "calls/submission/<int:pk>/attachment/<int:attachment_pk>/",
+            admin.attachment_download,
+            name="calls_attachment",
+        ),
+        path("calls/call/<int:pk>/riparto/", admin.riparto_view, name="calls_riparto"),
+    ]
+
 
 LOG_ACTIONS = {
     "push.call.extension": _("Deadline extended for a Comune"),

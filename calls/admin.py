@@ -1,0 +1,500 @@
+"""Admin screens of the calls (wagtail-modeladmin): calls for the Region's editors,
+submissions for the Comuni (their own) and for the Region's reviewers (all), the riparto.
+
+Views stay thin: every action goes through calls.services, every object through the access
+rule (submissions belong to their Comune)."""
+
+import io
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import CreateView, InspectView
+
+from core.tabular import FileRefused, write_csv, write_xlsx
+from registry import access
+from registry.models import Entity, EntityKind
+from registry.scoped_admin import ScopedModelAdmin, ScopedPermissionHelper
+
+from . import services
+from .applicants import reason_label
+from .models import Call, CallState, Submission, SubmissionState
+from .receipts import euro, receipt_html
+
+# --- calls ------------------------------------------------------------------------------
+
+
+class CallPermissionHelper(PermissionHelper):
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        # Parameters are frozen once the riparto is published.
+        return super().user_can_edit_obj(user, obj) and access.is_regional(user) and not obj.riparto_published_at
+
+    def user_can_create(self, user):
+        return super().user_can_create(user) and access.is_regional(user)
+
+
+class CallAdmin(ModelAdmin):
+    model = Call
+    menu_label = gettext_lazy("Calls")
+    menu_icon = "doc-full"
+    permission_helper_class = CallPermissionHelper
+    inspect_view_enabled = True
+    inspect_template_name = "calls/admin/call_inspect.html"
+    list_display = ("title", "call_type", "year", "state", "opens_at", "closes_at")
+    list_filter = ("call_type", "state", "year")
+    search_fields = ("title", "legal_act")
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("call_type"), FieldPanel("year")]),
+                FieldPanel("title"),
+                FieldPanel("legal_act"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("state"),
+            ],
+            heading=gettext_lazy("Call"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("band_a_max_income"), FieldPanel("band_a_min_incidence"), FieldPanel("band_a_cap")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("band_b_max_income"), FieldPanel("band_b_min_incidence"), FieldPanel("band_b_cap")]
+                ),
+                FieldPanel("covid_band"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("covid_max_isee"),
+                        FieldPanel("covid_min_income_loss"),
+                        FieldPanel("covid_min_incidence"),
+                        FieldPanel("covid_cap"),
+                    ]
+                ),
+            ],
+            heading=gettext_lazy("Bands of the rent-support fund"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("arrears_max_amount"), FieldPanel("arrears_max_ise"), FieldPanel("arrears_max_isee")]
+                )
+            ],
+            heading=gettext_lazy("Arrears fund"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("fund_base"), FieldPanel("fund_premium")]),
+                FieldRowPanel([FieldPanel("premium_threshold"), FieldPanel("premium_weight")]),
+            ],
+            heading=gettext_lazy("Fund and riparto"),
+        ),
+        FieldPanel("required_attachments"),
+    ]
+
+
+# --- submissions ----------------------------------------------------------------------
+
+
+class StartSubmissionForm(forms.Form):
+    call = forms.ModelChoiceField(label=gettext_lazy("Call"), queryset=Call.objects.none())
+    comune = forms.ModelChoiceField(label=gettext_lazy("Comune"), queryset=Entity.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = Call.objects.filter(state=CallState.OPEN).order_by("-year")
+        self.fields["comune"].queryset = access.scope(
+            Entity.objects.filter(kind=EntityKind.COMUNE), user, path="", for_edit=True
+        )
+
+
+class StartSubmissionView(CreateView):
+    def get_form_class(self):
+        return StartSubmissionForm
+
+    def get_form_kwargs(self):
+        kwargs = {"user": self.request.user}
+        if self.request.method == "POST":
+            kwargs["data"] = self.request.POST
+        return kwargs
+
+    def get_context_data(self, form=None, **kwargs):
+        return {"view": self, "model_admin": self.model_admin, "form": form or self.get_form(), **kwargs}
+
+    def get_template_names(self):
+        return ["calls/admin/submission_start.html"]
+
+    def form_valid(self, form):
+        try:
+            submission = services.open_submission(
+                call=form.cleaned_data["call"], comune=form.cleaned_data["comune"], by=self.request.user
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+            return self.form_invalid(form)
+        return redirect(self.url_helper.get_action_url("inspect", submission.pk))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ApplicantsForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("List of applicants (CSV or XLSX)"))
+
+
+class CoFinancingForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Co-financing (€)"), min_value=Decimal("0"), decimal_places=2, max_digits=14, localize=True
+    )
+
+
+class AttachmentForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Document"), max_length=200)
+    file = forms.FileField(label=gettext_lazy("PDF file"))
+
+
+class IntegrationForm(forms.Form):
+    message = forms.CharField(label=gettext_lazy("What must be integrated"), widget=forms.Textarea(attrs={"rows": 4}))
+    deadline = forms.DateTimeField(
+        label=gettext_lazy("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SubmissionInspectView(InspectView):
+    """The submission's page: totals, list, attachments, receipt, and the actions the
+    viewer may take in its current state."""
+
+    shown_rows = 200
+
+    def get_context_data(self, **kwargs):
+        submission = self.instance
+        user = self.request.user
+        call = submission.call
+        arrears = call.call_type == "arrears"
+        rows = (submission.arrears_cases if arrears else submission.applicants).all()[: self.shown_rows]
+        duplicates = services.duplicates(submission)
+        return super().get_context_data(
+            submission=submission,
+            arrears=arrears,
+            rows=rows,
+            reasons={row.reason: reason_label(row.reason) for row in rows if getattr(row, "reason", "")},
+            duplicates=duplicates,
+            missing=services.missing_attachments(submission),
+            attachments=submission.attachments.select_related("uploaded_by"),
+            actions=services.allowed_actions(user, submission),
+            can_prepare=services.can_prepare(user, submission.comune) and submission.is_editable,
+            deadline=services.deadline_for(call, submission.comune),
+            receipt=receipt_html(submission) if submission.protocol_number else "",
+            forms={
+                "applicants": ApplicantsForm(),
+                "co_financing": CoFinancingForm(initial={"amount": submission.co_financing}),
+                "attachment": AttachmentForm(initial={"name": (services.missing_attachments(submission) or [""])[0]}),
+                "integration": IntegrationForm(),
+                "reject": RejectForm(),
+            },
+            problems=self.request.session.pop(f"submission-problems-{submission.pk}", None),
+            **kwargs,
+        )
+
+
+class SubmissionPermissionHelper(ScopedPermissionHelper):
+    def user_can_create(self, user):
+        return user.has_perm("calls.add_submission") and not access.is_regional(user)
+
+    def user_can_edit_obj(self, user, obj):
+        return False  # changes go through the actions of the inspect page
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class SubmissionAdmin(ScopedModelAdmin):
+    model = Submission
+    menu_label = gettext_lazy("Submissions")
+    menu_icon = "form"
+    entity_path = "comune"
+    permission_helper_class = SubmissionPermissionHelper
+    create_view_class = StartSubmissionView
+    inspect_view_class = SubmissionInspectView
+    inspect_template_name = "calls/admin/submission_inspect.html"
+    list_display = (
+        "comune",
+        "call",
+        "state",
+        "applicant_count",
+        "eligible_count",
+        "need",
+        "co_financing",
+        "protocol_number",
+        "submitted_at",
+    )
+    list_filter = ("call", "state", "comune__province")
+    search_fields = ("comune__name", "comune__code", "protocol_number")
+    list_select_related = ("comune", "call")
+    list_per_page = 50
+    list_export = (
+        "call",
+        "comune",
+        "state",
+        "protocol_number",
+        "submitted_at",
+        "applicant_count",
+        "eligible_count",
+        "eligible_a",
+        "eligible_b",
+        "eligible_covid",
+        "need_a",
+        "need_b",
+        "need_covid",
+        "need",
+        "co_financing",
+    )
+    export_filename = "domande-comuni"
+
+
+class CallsGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Calls and funds")
+    menu_icon = "doc-full"
+    menu_order = 220
+    items = (CallAdmin, SubmissionAdmin)
+
+
+# --- actions on a submission ------------------------------------------------------------
+
+
+def _submission(request, pk) -> Submission:
+    if not request.user.has_perm("calls.view_submission"):
+        raise Http404
+    queryset = access.scope(Submission.objects.select_related("call", "comune"), request.user, path="comune")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _back(submission):
+    return redirect(reverse("calls_submission_modeladmin_inspect", args=[submission.pk]))
+
+
+def _report(request, error):
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+@require_POST
+def submission_action(request, pk, action):
+    submission = _submission(request, pk)
+    user = request.user
+    try:
+        if action == "applicants":
+            form = ApplicantsForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(_("Choose the file to upload."))
+            upload = form.cleaned_data["file"]
+            try:
+                services.upload_applicants(submission=submission, content=upload.read(), filename=upload.name, by=user)
+            except services.SubmissionFileInvalid as invalid:
+                request.session[f"submission-problems-{submission.pk}"] = [
+                    problem.as_list() for problem in invalid.problems[:500]
+                ]
+                raise
+            except FileRefused as refused:
+                raise ValidationError(refused.message)
+            messages.success(request, _("List uploaded and computed."))
+        elif action == "co_financing":
+            form = CoFinancingForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Enter the amount in euro."))
+            services.set_co_financing(submission=submission, amount=form.cleaned_data["amount"], by=user)
+            messages.success(request, _("Co-financing saved."))
+        elif action == "attachment":
+            form = AttachmentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(_("Give the document's name and choose the PDF."))
+            services.add_attachment(
+                submission=submission, name=form.cleaned_data["name"], uploaded_file=form.cleaned_data["file"], by=user
+            )
+            messages.success(request, _("Attachment added."))
+        elif action == "submit":
+            services.submit(submission=submission, by=user)
+            messages.success(
+                request,
+                _("Submission sent: protocol number %(protocol)s.")
+                % {"protocol": Submission.objects.get(pk=pk).protocol_number},
+            )
+        elif action == "request_integration":
+            form = IntegrationForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Say what must be integrated and by when."))
+            services.request_integration(
+                submission=submission,
+                by=user,
+                message=form.cleaned_data["message"],
+                deadline=form.cleaned_data["deadline"],
+            )
+            messages.success(request, _("Integration requested; the Comune has been told by e-mail."))
+        elif action == "accept":
+            services.accept(submission=submission, by=user)
+            messages.success(request, _("Submission accepted."))
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the reason for the rejection."))
+            services.reject(submission=submission, by=user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Submission rejected; the Comune has been told why by e-mail."))
+        else:
+            raise Http404
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        _report(request, error)
+    return _back(submission)
+
+
+def receipt_download(request, pk):
+    submission = _submission(request, pk)
+    if not submission.receipt_pdf:
+        raise Http404
+    response = FileResponse(
+        submission.receipt_pdf.open("rb"),
+        as_attachment=True,
+        filename=f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def attachment_download(request, pk, attachment_pk):
+    submission = _submission(request, pk)
+    attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.name[:80]}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def applicants_file_download(request, pk):
+    submission = _submission(request, pk)
+    if not submission.applicants_file:
+        raise Http404
+    return FileResponse(
+        submission.applicants_file.open("rb"),
+        as_attachment=True,
+        filename=submission.applicants_file.name.rsplit("/", 1)[-1],
+    )
+
+
+# --- riparto --------------------------------------------------------------------------
+
+
+RIPARTO_HEADERS = [
+    gettext_lazy("Comune"),
+    gettext_lazy("ISTAT code"),
+    gettext_lazy("Need (€)"),
+    gettext_lazy("Co-financing (€)"),
+    gettext_lazy("Premium"),
+    gettext_lazy("Base share (€)"),
+    gettext_lazy("Premium share (€)"),
+    gettext_lazy("Total (€)"),
+]
+
+
+def riparto_rows(call):
+    for row in call.allocations.select_related("comune").order_by("comune__name"):
+        yield [
+            row.comune.name,
+            row.comune.code,
+            row.need,
+            row.co_financing,
+            row.premium_eligible,
+            row.base,
+            row.premium,
+            row.total,
+        ]
+
+
+def riparto_view(request, pk):
+    """The riparto of a call: compute, look, export, publish. Regional staff see it at any
+    time; Comuni only once published (and then it is public)."""
+    call = get_object_or_404(Call, pk=pk)
+    regional = access.is_regional(request.user) and request.user.has_perm("calls.view_allocation")
+    if not regional and not call.riparto_published_at:
+        raise Http404
+    can_run = regional and request.user.has_perm("calls.run_riparto")
+    if request.method == "POST":
+        if not can_run:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "publish":
+                services.publish_riparto(call=call, by=request.user)
+                messages.success(request, _("Riparto published; it can no longer change."))
+            else:
+                services.compute_riparto(call=call, by=request.user)
+                messages.success(request, _("Riparto computed."))
+        except ValidationError as error:
+            _report(request, error)
+        return redirect(reverse("calls_riparto", args=[call.pk]))
+    export = request.GET.get("export")
+    headers = [str(header) for header in RIPARTO_HEADERS]
+    filename = f"riparto-{call.call_type}-{call.year}"
+    if export == "csv":
+        handle = io.StringIO()
+        write_csv(headers, riparto_rows(call), handle)
+        response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export == "xlsx":
+        handle = io.BytesIO()
+        write_xlsx(headers, riparto_rows(call), handle, sheet_title="Riparto")
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx")
+    if export == "pdf":
+        from .receipts import riparto_pdf
+
+        return FileResponse(
+            io.BytesIO(riparto_pdf(call)),
+            as_attachment=True,
+            filename=f"{filename}.pdf",
+            content_type="application/pdf",
+        )
+    allocations = list(call.allocations.select_related("comune").order_by("comune__name"))
+    totals = {
+        "need": sum((row.need for row in allocations), Decimal("0")),
+        "base": sum((row.base for row in allocations), Decimal("0")),
+        "premium": sum((row.premium for row in allocations), Decimal("0")),
+        "total": sum((row.total for row in allocations), Decimal("0")),
+    }
+    accepted = call.submissions.filter(state=SubmissionState.ACCEPTED).count()
+    return TemplateResponse(
+        request,
+        "calls/admin/riparto.html",
+        {
+            "call": call,
+            "allocations": allocations,
+            "totals": totals,
+            "accepted": accepted,
+            "can_run": can_run and not call.riparto_published_at,
+            "euro": euro,
+            "now": timezone.now(),
+        },
+    )

@@ -1,0 +1,186 @@
+"""The calls in the admin, through the web client: a Comune prepares and sends, the Region
+reviews and splits; and from the attacker's side, another Comune reaches for it all."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from calls import services
+from calls.models import Call, CallState, CallType, Submission, SubmissionState
+from registry.models import Area, Role
+from tests.calls.test_submissions import WORKED_EXAMPLES, applicants_csv
+from tests.conftest import BARI, LECCE
+from tests.factories import member
+from tests.helpers import assert_denied
+
+ATTACHMENT = "Determina di approvazione della graduatoria"
+
+
+@pytest.fixture
+def call(db):
+    now = timezone.now()
+    return Call.objects.create(
+        call_type=CallType.RENT_SUPPORT,
+        year=2025,
+        title="Fondo sostegno locazioni 2025",
+        legal_act="DGR n. 100 del 10/01/2026",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=10),
+        state=CallState.OPEN,
+        fund_base=D("1000"),
+        fund_premium=D("500"),
+        required_attachments=ATTACHMENT,
+    )
+
+
+@pytest.fixture
+def bari_calls(entities):
+    return member(BARI, Role.OFFICER, Area.CALLS)
+
+
+@pytest.fixture
+def lecce_calls(entities):
+    return member(LECCE, Role.OFFICER, Area.CALLS)
+
+
+def action(client, submission, name, data=None):
+    return client.post(reverse("calls_submission_action", args=[submission.pk, name]), data or {})
+
+
+@pytest.fixture
+def sent(client, call, entities, bari_calls, pdf_file, django_capture_on_commit_callbacks):
+    """Bari's submission prepared and sent through the admin."""
+    client.force_login(bari_calls)
+    response = client.post(
+        reverse("calls_submission_modeladmin_create"), {"call": call.pk, "comune": entities[BARI].pk}
+    )
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/inspect/{submission.pk}/")
+    action(
+        client,
+        submission,
+        "applicants",
+        {"file": SimpleUploadedFile("graduatoria.csv", applicants_csv(WORKED_EXAMPLES))},
+    )
+    action(client, submission, "co_financing", {"amount": "800,00"})
+    action(client, submission, "attachment", {"name": ATTACHMENT, "file": pdf_file()})
+    with django_capture_on_commit_callbacks(execute=True):
+        action(client, submission, "submit")
+    submission.refresh_from_db()
+    return submission
+
+
+def test_a_comune_prepares_and_sends_through_the_admin(client, sent):
+    assert sent.state == SubmissionState.SUBMITTED and sent.protocol_number
+    assert sent.need == D("3698.74") and sent.co_financing == D("800.00")
+    page = client.get(reverse("calls_submission_modeladmin_inspect", args=[sent.pk])).content.decode()
+    assert sent.protocol_number in page and "3.098,74" in page or "3098.74" in page
+    receipt = client.get(reverse("calls_receipt", args=[sent.pk]))
+    assert receipt.status_code == 200 and b"".join(receipt.streaming_content).startswith(b"%PDF")
+
+
+def test_a_malformed_list_shows_its_problems_and_changes_nothing(client, call, entities, bari_calls):
+    client.force_login(bari_calls)
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
+    bad = applicants_csv([["RSSMRA85T10A562T", "3", "no", "no", "no", "1.000,00", "", "2.000,00", "14", "X"]])
+    response = action(client, submission, "applicants", {"file": SimpleUploadedFile("g.csv", bad)})
+    page = client.get(response["Location"]).content.decode()
+    assert "Codice fiscale" in page and "Mesi" in page
+    submission.refresh_from_db()
+    assert submission.applicant_count == 0
+
+
+def test_review_through_the_admin(client, sent, reviewer, django_capture_on_commit_callbacks):
+    client.force_login(reviewer)
+    queue = client.get(reverse("calls_submission_modeladmin_index") + "?state__exact=submitted").content.decode()
+    assert "Bari" in queue
+    deadline = (timezone.localtime() + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        action(client, sent, "request_integration", {"message": "Allegare la determina firmata.", "deadline": deadline})
+    sent.refresh_from_db()
+    assert sent.state == SubmissionState.INTEGRATION_REQUESTED
+    action(client, sent, "accept")  # not allowed from this state: refused, nothing changes
+    sent.refresh_from_db()
+    assert sent.state == SubmissionState.INTEGRATION_REQUESTED
+
+
+def test_riparto_in_the_admin_exports_and_publishes(client, sent, reviewer, region_admin):
+    services.accept(submission=sent, by=reviewer)
+    Call.objects.filter(pk=sent.call_id).update(state=CallState.CLOSED)
+    client.force_login(region_admin)
+    url = reverse("calls_riparto", args=[sent.call_id])
+    client.post(url, {"action": "compute"})
+    page = client.get(url).content.decode()
+    assert "1500.00" in page or "1.500,00" in page
+    csv_text = client.get(url + "?export=csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("Bari;072006;3698,74;800,00;")
+    assert b"".join(client.get(url + "?export=pdf").streaming_content).startswith(b"%PDF")
+    client.post(url, {"action": "publish"})
+    assert Call.objects.get(pk=sent.call_id).riparto_published_at is not None
+
+
+# --- from the attacker's side ----------------------------------------------------------
+
+
+def test_another_comune_cannot_reach_the_submission_or_its_files(client, sent, lecce_calls, bari_officer, outsider):
+    attachment = sent.attachments.get()
+    urls = [
+        reverse("calls_submission_modeladmin_inspect", args=[sent.pk]),
+        reverse("calls_submission_modeladmin_history", args=[sent.pk]),
+        reverse("calls_submission_modeladmin_edit", args=[sent.pk]),
+        reverse("calls_submission_modeladmin_delete", args=[sent.pk]),
+        reverse("calls_receipt", args=[sent.pk]),
+        reverse("calls_applicants_file", args=[sent.pk]),
+        reverse("calls_attachment", args=[sent.pk, attachment.pk]),
+    ]
+    for user in (lecce_calls, bari_officer, outsider):
+        client.cookies.clear()  # another person, another browser
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert_denied(response, leaked=(sent.protocol_number,))
+        for name in ("submit", "co_financing", "accept", "reject"):
+            assert_denied(action(client, sent, name, {"amount": "1", "reason": "x"}))
+    sent.refresh_from_db()
+    assert sent.co_financing == D("800.00") and sent.state == SubmissionState.SUBMITTED
+
+
+def test_another_comunes_list_and_exports_show_nothing_of_bari(client, sent, lecce_calls):
+    client.cookies.clear()  # another person, another browser: not Bari's pending messages
+    client.force_login(lecce_calls)
+    index = reverse("calls_submission_modeladmin_index")
+    for suffix in ("", "?export=csv", "?export=xlsx", f"?comune__id__exact={sent.comune_id}"):
+        response = client.get(index + suffix)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert sent.protocol_number.encode() not in body and b"3698" not in body
+
+
+def test_unpublished_riparto_is_hidden_from_the_comuni(client, sent, lecce_calls, bari_calls):
+    for user in (lecce_calls, bari_calls):
+        client.force_login(user)
+        assert_denied(client.get(reverse("calls_riparto", args=[sent.call_id])))
+        assert_denied(client.post(reverse("calls_riparto", args=[sent.call_id]), {"action": "compute"}))
+
+
+def test_a_comune_cannot_open_a_submission_for_another_comune(client, call, entities, lecce_calls):
+    client.force_login(lecce_calls)
+    response = client.post(
+        reverse("calls_submission_modeladmin_create"), {"call": call.pk, "comune": entities[BARI].pk}
+    )
+    assert response.status_code == 200 and "comune" in response.context["form"].errors
+    assert not Submission.objects.exists()
+
+
+def test_editors_publish_calls_but_comuni_do_not(client, entities, lecce_calls):
+    from tests.conftest import REGION
+
+    editor = member(REGION, Role.EDITOR)
+    client.force_login(editor)
+    assert client.get(reverse("calls_call_modeladmin_create")).status_code == 200
+    client.force_login(lecce_calls)
+    assert_denied(client.get(reverse("calls_call_modeladmin_create")))
