@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from calls.api import CallViewSet, SubmissionViewSet
 from core.api import drf_problem, problem_response
 from registry.api import EntityViewSet, MyMembershipsView
 from registry.stock_api import BuildingViewSet, StockCountsView, UnitViewSet
@@ -19,6 +20,8 @@ router = SimpleRouter(trailing_slash="")
 router.register("entities", EntityViewSet, basename="entity")
 router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")
+router.register("calls", CallViewSet, basename="call")
+router.register("submissions", SubmissionViewSet, basename="submission")
 
 
 @extend_schema(

@@ -33,18 +33,44 @@ def test_schema_is_valid_openapi_3(api, entities, bari_officer):
 
 
 def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock):
+    import datetime
+
+    from django.utils import timezone
+
+    from calls.models import Call, Submission
     from registry.models import Unit
 
     load_stock(BARI, 5)
     unit = Unit.objects.filter(owner__code=BARI).first()
+    now = timezone.now()
+    call = Call.objects.create(
+        call_type="rent_support",
+        year=2025,
+        title="Fondo 2025",
+        legal_act="DGR 1/2026",
+        state="allocated",
+        opens_at=now - datetime.timedelta(days=30),
+        closes_at=now - datetime.timedelta(days=1),
+        riparto_published_at=now,
+    )
+    submission = Submission.objects.create(call=call, comune=entities[BARI])
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
-    samples = {"code": BARI, "id": str(unit.building_id), "push_id": unit.push_id}
+    samples = {"code": BARI, "push_id": unit.push_id}
+    # {id} means a different object on each path.
+    ids = {
+        "/api/v1/buildings/{id}": unit.building_id,
+        "/api/v1/calls/{id}": call.pk,
+        "/api/v1/calls/{id}/allocation": call.pk,
+        "/api/v1/submissions/{id}": submission.pk,
+    }
     checked = 0
     for path, operations in schema["paths"].items():
         if "get" not in operations:
             continue
-        url = re.sub(r"\{(\w+)\}", lambda match: samples[match.group(1)], path)
+        url = re.sub(
+            r"\{(\w+)\}", lambda match: str(ids[path]) if match.group(1) == "id" else samples[match.group(1)], path
+        )
         response = api.get(url)
         assert response.status_code == 200, (url, response.status_code)
         checked += 1

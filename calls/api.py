@@ -1,0 +1,257 @@
+"""API of the calls.
+
+- /api/v1/calls: the published calls (not drafts), for anyone;
+- /api/v1/calls/{id}/allocation: the riparto, once published, for anyone;
+- /api/v1/submissions: a Comune's own submissions (the Region's reviewers: all); a Comune's
+  system may open a draft, set the co-financing, upload the applicant list and send it.
+"""
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from core.api import ModelViewPermission, problem
+from core.tabular import FileRefused
+from registry import access
+from registry.models import Entity
+
+from . import services
+from .models import Allocation, Call, CallState, Submission, SubmissionState
+
+
+class CallSerializer(serializers.ModelSerializer):
+    required_attachments = serializers.ListField(
+        source="attachment_names", child=serializers.CharField(), read_only=True
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "call_type",
+            "year",
+            "title",
+            "legal_act",
+            "opens_at",
+            "closes_at",
+            "state",
+            "band_a_max_income",
+            "band_a_min_incidence",
+            "band_a_cap",
+            "band_b_max_income",
+            "band_b_min_incidence",
+            "band_b_cap",
+            "covid_band",
+            "covid_max_isee",
+            "covid_min_income_loss",
+            "covid_min_incidence",
+            "covid_cap",
+            "arrears_max_amount",
+            "arrears_max_ise",
+            "arrears_max_isee",
+            "fund_base",
+            "fund_premium",
+            "premium_threshold",
+            "premium_weight",
+            "required_attachments",
+            "riparto_published_at",
+        ]
+        read_only_fields = fields
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    comune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    comune_name = serializers.CharField(source="comune.name", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["comune", "comune_name", "need", "co_financing", "premium_eligible", "base", "premium", "total"]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published calls (rent support, arrears fund)"),
+    retrieve=extend_schema(summary="One call with its parameters"),
+)
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = CallSerializer
+    filterset_fields = ["call_type", "year", "state"]
+
+    def get_queryset(self):
+        return Call.objects.exclude(state=CallState.DRAFT).order_by("-year", "call_type")
+
+    @extend_schema(summary="The riparto of a call, once published", responses=AllocationSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def allocation(self, request, pk=None):
+        call = self.get_object()
+        if not call.riparto_published_at:
+            raise NotFound("The riparto of this call is not published yet.")
+        rows = call.allocations.select_related("comune").order_by("comune__code")
+        return Response(AllocationSerializer(rows, many=True).data)
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    call = serializers.PrimaryKeyRelatedField(read_only=True)
+    comune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "call",
+            "comune",
+            "state",
+            "co_financing",
+            "applicant_count",
+            "eligible_count",
+            "eligible_a",
+            "eligible_b",
+            "eligible_covid",
+            "need_a",
+            "need_b",
+            "need_covid",
+            "need",
+            "protocol_number",
+            "submitted_at",
+            "applicants_file_sha256",
+            "receipt_sha256",
+            "integration_message",
+            "integration_deadline",
+            "decision_reason",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    call = django_filters.NumberFilter(field_name="call_id")
+    comune = django_filters.CharFilter(field_name="comune__code")
+    state = django_filters.ChoiceFilter(choices=SubmissionState.choices)
+
+    class Meta:
+        model = Submission
+        fields = ["call", "comune", "state"]
+
+
+def _problem(error: DjangoValidationError) -> Response:
+    return Response(
+        problem(400, "Not possible", " ".join(error.messages), code=getattr(error, "code", None)),
+        status=status.HTTP_400_BAD_REQUEST,
+        content_type="application/problem+json",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Submissions the caller may see"),
+    retrieve=extend_schema(summary="One submission"),
+    create=extend_schema(
+        summary="Open (or get) the draft of a Comune for a call",
+        request=inline_serializer(
+            "SubmissionOpen", {"call": serializers.IntegerField(), "comune": serializers.CharField()}
+        ),
+    ),
+    partial_update=extend_schema(
+        summary="Set the co-financing of a draft",
+        request=inline_serializer(
+            "SubmissionCoFinancing", {"co_financing": serializers.DecimalField(max_digits=14, decimal_places=2)}
+        ),
+    ),
+)
+class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ModelViewPermission]
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = Submission.objects.select_related("comune").order_by("-call_id", "comune__code")
+        return access.scope(queryset, self.request.user, path="comune")
+
+    def create(self, request, *args, **kwargs):
+        call = get_object_or_404(Call, pk=request.data.get("call"))
+        comune = get_object_or_404(Entity, code=str(request.data.get("comune", "")))
+        try:
+            submission = services.open_submission(call=call, comune=comune, by=request.user)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            return _problem(error)
+        return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        submission = self.get_object()
+        value = request.data.get("co_financing")
+        try:
+            from decimal import Decimal, InvalidOperation
+
+            amount = Decimal(str(value))
+        except (InvalidOperation, TypeError):
+            raise ValidationError({"co_financing": ["A number with at most two decimals is required."]})
+        try:
+            submission = services.set_co_financing(submission=submission, amount=amount, by=request.user)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            return _problem(error)
+        return Response(SubmissionSerializer(submission).data)
+
+    @extend_schema(
+        summary="Upload the applicant list (CSV or XLSX); all or nothing",
+        request={"multipart/form-data": inline_serializer("ApplicantsUpload", {"file": serializers.FileField()})},
+        responses={
+            200: SubmissionSerializer,
+            400: OpenApiResponse(description="problem+json with `errors` (row, column, value, message)"),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def applicants(self, request, pk=None):
+        submission = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["Send the list as the multipart field `file`."]})
+        try:
+            submission = services.upload_applicants(
+                submission=submission, content=upload.read(), filename=upload.name, by=request.user
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except services.SubmissionFileInvalid as invalid:
+            errors = [
+                {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                for p in invalid.problems[:1000]
+            ]
+            return Response(
+                problem(400, "Invalid list", invalid.messages[0], errors=errors),
+                status=400,
+                content_type="application/problem+json",
+            )
+        except FileRefused as refused:
+            return Response(
+                problem(400, "Unreadable file", refused.message, code=refused.code),
+                status=400,
+                content_type="application/problem+json",
+            )
+        except DjangoValidationError as error:
+            return _problem(error)
+        return Response(SubmissionSerializer(submission).data)
+
+    @extend_schema(summary="Send the submission (or its integration)", request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def submit(self, request, pk=None):
+        submission = self.get_object()
+        try:
+            submission = services.submit(submission=submission, by=request.user)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        except DjangoValidationError as error:
+            return _problem(error)
+        return Response(SubmissionSerializer(submission).data)
