@@ -6,9 +6,9 @@ import threading
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -320,10 +320,12 @@ def test_protocol_numbers_are_gapless_and_per_year(db):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_fifty_comuni_submitting_at_once_get_fifty_distinct_gapless_numbers(django_db_blocker):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="concurrent writers need PostgreSQL (SQLite serialises them)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fifty_comuni_submitting_at_once_get_fifty_distinct_gapless_numbers():
     from django.db import connections, transaction
 
     from registry.seeding import load_reference_entities
