@@ -25,7 +25,7 @@ from core.tabular import (
 )
 
 from .contribution import REASONS, ApplicantFigures, compute
-from .models import Applicant, ArrearsCase, ArrearsCause, Call
+from .models import ArrearsCause, Call
 
 HUNDRED = Decimal(100)
 
@@ -156,8 +156,8 @@ def columns_for(call: Call) -> list[Column]:
 
 
 def parse_applicant_file(call: Call, content: bytes, filename: str):
-    """Read and check a file for the call. Returns (rows, problems): rows are unsaved
-    Applicant or ArrearsCase objects (without submission), problems CellProblem items.
+    """Read and check a file for the call. Returns (rows, problems): rows are tuples in the
+    order of APPLICANT_FIELDS or ARREARS_FIELDS, problems CellProblem items.
     Raises core.tabular.FileRefused for files that cannot be read at all."""
     table = read_table(content, filename)
     parsed = parse_rows(table, columns_for(call))
@@ -165,6 +165,7 @@ def parse_applicant_file(call: Call, content: bytes, filename: str):
     if not parsed.problems and parsed.total_rows == 0:
         problems.append(CellProblem(0, "", "", _("The file has headers but no rows of data.")))
     builder = _arrears_case if call.call_type == "arrears" else _applicant
+    bands = call.bands()
     rows, seen = [], {}
     for number, values in parsed.records:
         pseudonym = pseudonymise(values["fiscal_code"])
@@ -179,7 +180,7 @@ def parse_applicant_file(call: Call, content: bytes, filename: str):
             )
             continue
         seen[pseudonym] = number
-        row, problem = builder(call, number, pseudonym, values)
+        row, problem = builder(call, bands, number, pseudonym, values)
         if problem:
             problems.append(problem)
         else:
@@ -187,7 +188,38 @@ def parse_applicant_file(call: Call, content: bytes, filename: str):
     return rows, problems
 
 
-def _applicant(call, number, pseudonym, values):
+APPLICANT_FIELDS = (
+    "row_number",
+    "fiscal_code_hash",
+    "household_size",
+    "over_65",
+    "disabled",
+    "minors",
+    "income",
+    "isee",
+    "income_loss",
+    "annual_rent",
+    "months",
+    "lease_registration",
+    "incidence",
+    "band",
+    "contribution",
+    "reason",
+)
+ARREARS_FIELDS = (
+    "row_number",
+    "fiscal_code_hash",
+    "eviction_notice_date",
+    "arrears_amount",
+    "cause",
+    "ise",
+    "isee",
+    "requested_amount",
+    "granted_amount",
+)
+
+
+def _applicant(call, bands, number, pseudonym, values):
     figures = ApplicantFigures(
         income=values["income"],
         annual_rent=values["annual_rent"],
@@ -195,34 +227,34 @@ def _applicant(call, number, pseudonym, values):
         isee=values.get("isee"),
         income_loss=(values["income_loss"] / HUNDRED) if values.get("income_loss") is not None else None,
     )
-    outcome = compute(figures, call.bands())
+    outcome = compute(figures, bands)
     incidence = None if outcome.incidence is None else (outcome.incidence * HUNDRED).quantize(Decimal("0.01"))
     if incidence is not None and incidence > Decimal("9999999"):
         incidence = None
     return (
-        Applicant(
-            row_number=number,
-            fiscal_code_hash=pseudonym,
-            household_size=values["household_size"],
-            over_65=bool(values.get("over_65")),
-            disabled=bool(values.get("disabled")),
-            minors=bool(values.get("minors")),
-            income=values["income"],
-            isee=values.get("isee"),
-            income_loss=values.get("income_loss"),
-            annual_rent=values["annual_rent"],
-            months=values["months"],
-            lease_registration=values["lease_registration"],
-            incidence=incidence,
-            band=outcome.band,
-            contribution=outcome.contribution,
-            reason=outcome.reason,
+        (
+            number,
+            pseudonym,
+            values["household_size"],
+            bool(values.get("over_65")),
+            bool(values.get("disabled")),
+            bool(values.get("minors")),
+            values["income"],
+            values.get("isee"),
+            values.get("income_loss"),
+            values["annual_rent"],
+            values["months"],
+            values["lease_registration"],
+            incidence,
+            outcome.band,
+            outcome.contribution,
+            outcome.reason,
         ),
         None,
     )
 
 
-def _arrears_case(call, number, pseudonym, values):
+def _arrears_case(call, bands, number, pseudonym, values):
     ise, isee = values.get("ise"), values.get("isee")
     if ise is None and isee is None:
         return None, CellProblem(number, "ISEE", "", _("Give the ISE or the ISEE of the household."))
@@ -244,16 +276,16 @@ def _arrears_case(call, number, pseudonym, values):
         )
     granted = min(values["requested_amount"], values["arrears_amount"], call.arrears_max_amount)
     return (
-        ArrearsCase(
-            row_number=number,
-            fiscal_code_hash=pseudonym,
-            eviction_notice_date=values["eviction_notice_date"],
-            arrears_amount=values["arrears_amount"],
-            cause=values["cause"],
-            ise=ise,
-            isee=isee,
-            requested_amount=values["requested_amount"],
-            granted_amount=granted,
+        (
+            number,
+            pseudonym,
+            values["eviction_notice_date"],
+            values["arrears_amount"],
+            values["cause"],
+            ise,
+            isee,
+            values["requested_amount"],
+            granted,
         ),
         None,
     )

@@ -19,12 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from core.bulk import insert_rows
 from core.files import validate_pdf
 from registry import access
 from registry.models import Area, Entity, EntityKind, Membership, Role
 
 from . import riparto
-from .applicants import parse_applicant_file
+from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file
 from .models import (
     Allocation,
     Applicant,
@@ -176,11 +177,10 @@ def upload_applicants(*, submission: Submission, content: bytes, filename: str, 
         rows, problems = parse_applicant_file(submission.call, content, filename)
         if problems:
             raise SubmissionFileInvalid(problems)
-        model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
+        arrears = submission.call.call_type == "arrears"
+        model, fields = (ArrearsCase, ARREARS_FIELDS) if arrears else (Applicant, APPLICANT_FIELDS)
         model.objects.filter(submission=submission).delete()
-        for row in rows:
-            row.submission = submission
-        model.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(model, ["submission_id", *fields], [(submission.pk, *row) for row in rows])
         submission.applicants_file_sha256 = hashlib.sha256(content).hexdigest()
         submission.applicants_file.save(
             f"{submission.call_id}-{submission.comune.code}-{filename[-60:]}", ContentFile(content), save=False

@@ -6,8 +6,8 @@ nothing. Every creation and every change leaves a PropertyChange row (who, when,
 which fields from what to what). The whole write is one transaction; concurrent writes for
 the same owner wait for each other (lock on the owner's Entity row).
 
-Units go through COPY on PostgreSQL and executemany on SQLite: building a Django model
-instance per row would cost more than validating it.
+Units go through core.bulk (COPY on PostgreSQL, executemany on SQLite): building a
+Django model instance per row would cost more than validating it.
 """
 
 import datetime
@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+
+from core.bulk import insert_rows, update_rows
 
 from .imports import BUILDING_FIELDS, UNIT_FIELDS, ParsedFile
 from .models import Building, ChangeSource, Entity, PropertyChange, Unit
@@ -47,10 +49,6 @@ def _diff(names, old, new) -> dict:
     return {name: [a, b] for name, a, b in zip(names, old, new) if a != b}
 
 
-def _columns(model, names):
-    return [model._meta.get_field(name).column for name in names]
-
-
 def write_stock(parsed: ParsedFile, owner: Entity, *, user=None, source=ChangeSource.IMPORT, job=None) -> WriteResult:
     result = WriteResult()
     now = timezone.now()
@@ -67,7 +65,7 @@ def write_stock(parsed: ParsedFile, owner: Entity, *, user=None, source=ChangeSo
             (None, unit_id, created, now, user_id, source, job_id, _json(changes))
             for unit_id, created, changes in unit_changes
         ]
-        _insert(
+        insert_rows(
             PropertyChange,
             ["building_id", "unit_id", "created", "changed_at", "changed_by_id", "source", "import_job_id", "changes"],
             history,
@@ -107,8 +105,8 @@ def _write_buildings(parsed, owner, now, result):
         elif known[1] != values:
             updates.append((known[0], *values, now))
             changes.append((known[0], False, _diff(BUILDING_FIELDS, known[1], values)))
-    _insert(Building, ["owner_id", "local_id", *BUILDING_FIELDS, "created_at", "updated_at"], inserts)
-    _update(Building, [*BUILDING_FIELDS, "updated_at"], updates)
+    insert_rows(Building, ["owner_id", "local_id", *BUILDING_FIELDS, "created_at", "updated_at"], inserts)
+    update_rows(Building, [*BUILDING_FIELDS, "updated_at"], updates)
     result.created_buildings, result.updated_buildings = len(inserts), len(updates)
     ids = {local_id: known[0] for local_id, known in existing.items()}
     if inserts:
@@ -142,69 +140,12 @@ def _write_units(parsed, owner, building_ids, now, result):
             changes.append((known[0], False, diff))
         else:
             result.unchanged_units += 1
-    _insert(Unit, ["push_id", "owner_id", "local_id", "building_id", *UNIT_FIELDS, "created_at", "updated_at"], inserts)
-    _update(Unit, ["building_id", *UNIT_FIELDS, "updated_at"], updates)
+    insert_rows(
+        Unit, ["push_id", "owner_id", "local_id", "building_id", *UNIT_FIELDS, "created_at", "updated_at"], inserts
+    )
+    update_rows(Unit, ["building_id", *UNIT_FIELDS, "updated_at"], updates)
     if inserts:
         new_ids = dict(_rows(Unit.objects.filter(owner=owner, created_at=now).values_list("local_id", "id").order_by()))
         changes.extend((new_ids[row[2]], True, {}) for row in inserts)
     result.created_units, result.updated_units = len(inserts), len(updates)
     return changes
-
-
-# --- raw bulk statements ------------------------------------------------------------
-
-
-def _sqlite_value(value):
-    if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _insert(model, names, rows):
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _columns(model, names))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # psycopg formats rows in C and streams them while the server works.
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(names))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                [tuple(_sqlite_value(value) for value in row) for row in rows],
-            )
-
-
-def _update(model, names, rows):
-    """rows: (id, *values in the order of names)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = [connection.ops.quote_name(column) for column in _columns(model, names)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMP TABLE push_bulk_update ON COMMIT DROP AS SELECT id, {', '.join(quoted)} FROM {table} WITH NO DATA"
-            )
-            with cursor.copy(f"COPY push_bulk_update (id, {', '.join(quoted)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            assignments = ", ".join(f"{column} = source.{column}" for column in quoted)
-            cursor.execute(
-                f"UPDATE {table} AS target SET {assignments} FROM push_bulk_update AS source WHERE target.id = source.id"
-            )
-            cursor.execute("DROP TABLE push_bulk_update")
-        else:
-            assignments = ", ".join(f"{column} = %s" for column in quoted)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s",
-                [tuple(_sqlite_value(value) for value in row[1:]) + (row[0],) for row in rows],
-            )
