@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
@@ -454,7 +454,13 @@ def _notify_comune(submission: Submission, event: str) -> None:
         context = {"submission": submission, "event": event}
         subject = render_to_string("calls/email/submission_subject.txt", context).strip()
         body = render_to_string("calls/email/submission.txt", context)
-    send_mail(subject, body, None, recipients)
+    message = EmailMessage(subject, body, to=recipients)
+    if event == "submitted" and submission.receipt_pdf:
+        with submission.receipt_pdf.open("rb") as receipt:
+            message.attach(
+                f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf", receipt.read(), "application/pdf"
+            )
+    message.send()
 
 
 # --- riparto --------------------------------------------------------------------------

@@ -22,6 +22,7 @@ def register_calls_urls():
             name="calls_attachment",
         ),
         path("calls/call/<int:pk>/riparto/", admin.riparto_view, name="calls_riparto"),
+        path("calls/call/<int:pk>/action/<str:action>/", admin.call_action, name="calls_call_action"),
     ]
 
 

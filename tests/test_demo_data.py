@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from calls.models import Applicant, Call, Submission
 from registry.models import AccreditationRequest, Entity, Membership, Unit
 
 
@@ -11,6 +12,9 @@ def counts():
         Membership.objects.count(),
         AccreditationRequest.objects.count(),
         Unit.objects.count(),
+        Call.objects.count(),
+        Submission.objects.count(),
+        Applicant.objects.count(),
     )
 
 
@@ -33,6 +37,12 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
 
     assert counts() == first
     assert first[0] == 263
+    last_year = Call.objects.get(state="allocated")
+    assert (
+        last_year.riparto_published_at
+        and sum(a.total for a in last_year.allocations.all()) + last_year.riparto_residual == last_year.fund_total
+    )
+    assert Submission.objects.get(state="draft").applicant_count == 120
     assert "password unchanged" in capsys.readouterr().out
 
 

@@ -184,3 +184,23 @@ def test_editors_publish_calls_but_comuni_do_not(client, entities, lecce_calls):
     assert client.get(reverse("calls_call_modeladmin_create")).status_code == 200
     client.force_login(lecce_calls)
     assert_denied(client.get(reverse("calls_call_modeladmin_create")))
+
+
+def test_the_region_grants_an_extension_from_the_call_page_and_a_comune_cannot(
+    client, call, entities, region_admin, lecce_calls
+):
+    from calls.models import DeadlineExtension
+
+    url = reverse("calls_call_action", args=[call.pk, "extension"])
+    data = {
+        "comune": entities[LECCE].pk,
+        "closes_at": (timezone.localtime(call.closes_at) + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "reason": "Alluvione",
+    }
+    client.force_login(lecce_calls)
+    assert_denied(client.post(url, data))
+    assert not DeadlineExtension.objects.exists()
+    client.force_login(region_admin)
+    assert client.post(url, data).status_code == 302
+    assert DeadlineExtension.objects.get().comune == entities[LECCE]
+    assert "Alluvione" in client.get(reverse("calls_call_modeladmin_inspect", args=[call.pk])).content.decode()

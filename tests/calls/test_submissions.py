@@ -369,3 +369,59 @@ def test_riparto_from_accepted_submissions_sums_to_the_fund(ready, bari_calls_of
         services.compute_riparto(call=call, by=region_admin)
     with pytest.raises(PermissionDenied):
         services.compute_riparto(call=call, by=reviewer)
+
+
+def test_the_receipt_pdf_travels_with_the_email(ready, bari_calls_officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(submission=ready, by=bari_calls_officer)
+    [(name, content, mimetype)] = mail.outbox[0].attachments
+    assert name.endswith(".pdf") and mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+
+ARREARS_HEADERS = [
+    "Codice fiscale",
+    "Data intimazione sfratto",
+    "Morosità",
+    "Causa",
+    "ISE",
+    "ISEE",
+    "Importo richiesto",
+]
+
+
+def test_arrears_cases_are_capped_and_checked_against_the_calls_limits(entities, bari_calls_officer):
+    now = timezone.now()
+    call = Call.objects.create(
+        call_type=CallType.ARREARS,
+        year=2025,
+        title="Morosità 2025",
+        legal_act="DGR 2/2026",
+        state=CallState.OPEN,
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=5),
+    )
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    rows = [
+        [
+            valid_fiscal_code(),
+            "15/03/2025",
+            "15.400,00",
+            "licenziamento",
+            "",
+            "9.800,00",
+            "15.400,00",
+        ],  # capped to 12.000
+        [valid_fiscal_code(), "01/06/2025", "4.000,00", "Cassa integrazione", "30.000,00", "", "3.500,00"],
+    ]
+    content = ("\ufeff" + "\r\n".join(";".join(r) for r in [ARREARS_HEADERS, *rows]) + "\r\n").encode("utf-8")
+    services.upload_applicants(submission=submission, content=content, filename="morosi.csv", by=bari_calls_officer)
+    submission.refresh_from_db()
+    assert [case.granted_amount for case in submission.arrears_cases.all()] == [D("12000.00"), D("3500.00")]
+    assert submission.need == D("15500.00") and submission.applicant_count == 2
+
+    too_rich = [[valid_fiscal_code(), "15/03/2025", "5.000,00", "malattia", "40.000,00", "30.000,00", "5.000,00"]]
+    content = ("\ufeff" + "\r\n".join(";".join(r) for r in [ARREARS_HEADERS, *too_rich]) + "\r\n").encode("utf-8")
+    with pytest.raises(services.SubmissionFileInvalid) as error:
+        services.upload_applicants(submission=submission, content=content, filename="morosi.csv", by=bari_calls_officer)
+    assert error.value.problems[0].column == "ISEE"
+    assert submission.arrears_cases.count() == 2

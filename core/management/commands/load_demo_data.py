@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+import calls.demo
 import cms.demo
 import registry.demo
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             cms.demo.load()
         for owner, units in registry.demo.load_stock(scale=options["stock_scale"]):
             self.stdout.write(f"Property register: {units} units loaded for {owner}.")
+        calls.demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(f"Site:  {settings.WAGTAILADMIN_BASE_URL}/")
