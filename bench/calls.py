@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support import drop_database, prepare_database  # the script's own folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -79,20 +81,6 @@ def main():
     print(f"riparto of {args.comuni} Comuni: best {min(times):.1f} ms, median {sorted(times)[2]:.1f} ms")
     print(f"applicants_seconds={seconds.get('postgresql', seconds['sqlite'])}")
     print(f"riparto_ms={min(times):.1f}")
-
-
-def prepare_database(vendor, url):
-    if vendor == "sqlite":
-        path = Path(urlparse(url).path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
-        connection.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
 
 
 def run_child(vendor, url, applicants):
@@ -153,12 +141,7 @@ def run_child(vendor, url, applicants):
     )
     print(f"{vendor}_applicants_seconds={elapsed:.2f}")
     connections.close_all()
-    if vendor == "postgresql":
-        import psycopg
-
-        parsed = urlparse(url)
-        with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
+    drop_database(vendor, url)
 
 
 if __name__ == "__main__":

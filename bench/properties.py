@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support import drop_database, prepare_database  # the script's own folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("import_rows_per_s", "admin_list_ms", "admin_list_queries", "api_list_ms")
 
@@ -68,31 +70,6 @@ def main():
     final = results.get("postgresql") or results["sqlite"]
     for name in FIGURES:
         print(f"{name}={final[name]}")
-
-
-def prepare_database(vendor, url):
-    if vendor == "sqlite":
-        path = Path(urlparse(url).path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    admin_url = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
-        connection.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
-
-
-def drop_database(vendor, url):
-    if vendor != "postgresql":
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}"')
 
 
 def run_child(vendor, url, units):

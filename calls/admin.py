@@ -21,12 +21,13 @@ from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, InspectView
+from wagtail_modeladmin.views import InspectView
 
+from core.files import private_download
 from core.tabular import FileRefused, write_csv, write_xlsx
 from registry import access
 from registry.models import Entity, EntityKind
-from registry.scoped_admin import ScopedModelAdmin, ScopedPermissionHelper
+from registry.scoped_admin import ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
 
 from . import services
 from .applicants import reason_label
@@ -124,21 +125,12 @@ class StartSubmissionForm(forms.Form):
         )
 
 
-class StartSubmissionView(CreateView):
-    def get_form_class(self):
-        return StartSubmissionForm
+class StartSubmissionView(ServiceFormView):
+    form_class = StartSubmissionForm
+    template_name = "calls/admin/submission_start.html"
 
-    def get_form_kwargs(self):
-        kwargs = {"user": self.request.user}
-        if self.request.method == "POST":
-            kwargs["data"] = self.request.POST
-        return kwargs
-
-    def get_context_data(self, form=None, **kwargs):
-        return {"view": self, "model_admin": self.model_admin, "form": form or self.get_form(), **kwargs}
-
-    def get_template_names(self):
-        return ["calls/admin/submission_start.html"]
+    def form_kwargs(self):
+        return {"user": self.request.user}
 
     def form_valid(self, form):
         try:
@@ -149,9 +141,6 @@ class StartSubmissionView(CreateView):
             form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
             return self.form_invalid(form)
         return redirect(self.url_helper.get_action_url("inspect", submission.pk))
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ApplicantsForm(forms.Form):
@@ -371,38 +360,22 @@ def receipt_download(request, pk):
     submission = _submission(request, pk)
     if not submission.receipt_pdf:
         raise Http404
-    response = FileResponse(
-        submission.receipt_pdf.open("rb"),
-        as_attachment=True,
-        filename=f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf",
-        content_type="application/pdf",
+    return private_download(
+        submission.receipt_pdf, f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf", "application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def attachment_download(request, pk, attachment_pk):
     submission = _submission(request, pk)
     attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"{attachment.name[:80]}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(attachment.file, f"{attachment.name[:80]}.pdf", "application/pdf")
 
 
 def applicants_file_download(request, pk):
     submission = _submission(request, pk)
     if not submission.applicants_file:
         raise Http404
-    return FileResponse(
-        submission.applicants_file.open("rb"),
-        as_attachment=True,
-        filename=submission.applicants_file.name.rsplit("/", 1)[-1],
-    )
+    return private_download(submission.applicants_file, submission.applicants_file.name.rsplit("/", 1)[-1])
 
 
 # --- call actions (the Region) -----------------------------------------------------------

@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
@@ -72,3 +73,12 @@ def validate_pdf(uploaded, *, max_bytes: int | None = None) -> str:
     finally:
         uploaded.seek(0)
     return sha256_of(uploaded)
+
+
+def private_download(field_file, filename: str, content_type: str | None = None) -> FileResponse:
+    """Serve a private file as an attachment that browsers neither sniff nor cache. Callers
+    have already checked, with the access rule, that the user may have it."""
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -3,7 +3,7 @@ designation acts. Thin: the rules are in registry.services and registry.access."
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
+
+from core.files import private_download
 
 from . import access, services
 from .models import AccreditationRequest
@@ -33,15 +35,9 @@ def designation_act_download(request, pk):
     request_obj = _visible_request(request, pk)
     if not request_obj.designation_act:
         raise Http404
-    response = FileResponse(
-        request_obj.designation_act.open("rb"),
-        as_attachment=True,
-        filename=f"atto-designazione-{request_obj.reference}.pdf",
-        content_type="application/pdf",
+    return private_download(
+        request_obj.designation_act, f"atto-designazione-{request_obj.reference}.pdf", "application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

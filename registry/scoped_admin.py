@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import IndexView, WMABaseView
+from wagtail_modeladmin.views import CreateView, IndexView, WMABaseView
 
 from . import access
 
@@ -234,3 +234,35 @@ class ScopedModelAdmin(ModelAdmin):
             found = False
         if not found:
             raise Http404
+
+
+class ServiceFormView(CreateView):
+    """A modeladmin "create" screen that is a plain form whose `form_valid` calls a service
+    (upload a file, take a snapshot, open a submission) instead of saving a model form.
+
+    Subclasses set `form_class` and `template_name`, may add `form_kwargs()`, and implement
+    `form_valid`."""
+
+    form_class = None
+    template_name = None
+
+    def get_form_class(self):
+        return self.form_class
+
+    def form_kwargs(self):
+        return {}
+
+    def get_form_kwargs(self):
+        kwargs = self.form_kwargs()
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        return kwargs
+
+    def get_context_data(self, form=None, **kwargs):
+        return {"view": self, "model_admin": self.model_admin, "form": form or self.get_form(), **kwargs}
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form))

@@ -21,14 +21,15 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, EditView, InspectView
+from wagtail_modeladmin.views import EditView, InspectView
 
+from core.files import private_download
 from core.tabular import write_csv, write_xlsx
 
 from . import access, stock
 from .imports import EXPORT_HEADERS, IMPORT_HELP, template_rows, unit_export_rows
 from .models import Building, Entity, EntityKind, ImportJob, ImportStatus, PropertyChange, Province, StockSnapshot, Unit
-from .scoped_admin import ItalianExportIndexView, ScopedModelAdmin, ScopedPermissionHelper
+from .scoped_admin import ItalianExportIndexView, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
 
 # --- shared pieces ------------------------------------------------------------------
 
@@ -369,26 +370,17 @@ class ImportForm(forms.Form):
             self.fields["owner"].initial = owners.first()
 
 
-class ImportCreateView(CreateView):
+class ImportCreateView(ServiceFormView):
     """The upload screen: the file is stored and queued; the officer lands on its status page."""
 
-    def get_form_class(self):
-        return ImportForm
+    form_class = ImportForm
+    template_name = "registry/admin/import_upload.html"
 
-    def get_form_kwargs(self):
-        kwargs = {"owners": stock.owners_for_import(self.request.user)}
-        if self.request.method == "POST":
-            kwargs.update(data=self.request.POST, files=self.request.FILES)
-        return kwargs
+    def form_kwargs(self):
+        return {"owners": stock.owners_for_import(self.request.user)}
 
     def get_context_data(self, form=None, **kwargs):
-        form = form or self.get_form()
-        context = {"view": self, "model_admin": self.model_admin, "form": form, "max_bytes": stock.max_import_bytes()}
-        context.update(kwargs)
-        return context
-
-    def get_template_names(self):
-        return ["registry/admin/import_upload.html"]
+        return super().get_context_data(form=form, max_bytes=stock.max_import_bytes(), **kwargs)
 
     def form_valid(self, form):
         try:
@@ -399,9 +391,6 @@ class ImportCreateView(CreateView):
             form.add_error("file", error)
             return self.form_invalid(form)
         return redirect(self.url_helper.get_action_url("inspect", job.pk))
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ImportInspectView(InspectView):
@@ -472,22 +461,13 @@ class SnapshotForm(forms.Form):
     )
 
 
-class SnapshotCreateView(CreateView):
-    def get_form_class(self):
-        return SnapshotForm
+class SnapshotCreateView(ServiceFormView):
+    form_class = SnapshotForm
+    template_name = "registry/admin/snapshot_take.html"
 
-    def get_form_kwargs(self):
+    def form_kwargs(self):
         today = timezone.localdate()
-        kwargs = {"initial": {"reference_date": today.replace(year=today.year - 1, month=12, day=31)}}
-        if self.request.method == "POST":
-            kwargs["data"] = self.request.POST
-        return kwargs
-
-    def get_context_data(self, form=None, **kwargs):
-        return {"view": self, "model_admin": self.model_admin, "form": form or self.get_form(), **kwargs}
-
-    def get_template_names(self):
-        return ["registry/admin/snapshot_take.html"]
+        return {"initial": {"reference_date": today.replace(year=today.year - 1, month=12, day=31)}}
 
     def form_valid(self, form):
         try:
@@ -502,9 +482,6 @@ class SnapshotCreateView(CreateView):
             _("%(snapshot)s taken: %(units)d units.") % {"snapshot": snapshot, "units": snapshot.unit_count},
         )
         return redirect(self.url_helper.get_action_url("inspect", snapshot.pk))
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form))
 
 
 class SnapshotInspectView(InspectView):
@@ -618,9 +595,7 @@ def import_report(request, pk):
 
 def import_file_download(request, pk):
     job = _visible_job(request, pk)
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(job.file, job.original_name)
 
 
 @require_POST

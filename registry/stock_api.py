@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from core.api import ModelViewPermission, problem
 
 from . import access, stock
-from .imports import UNIT_COLUMNS
+from .imports import UNIT_COLUMNS, UNIT_FIELDS
 from .models import (
     CADASTRAL_CATEGORY_CHOICES,
     Building,
@@ -32,6 +32,7 @@ from .models import (
 )
 
 MAX_BULK_UNITS = 20000
+UNIT_API_FIELDS = ("push_id", "owner", "local_id", "building", *UNIT_FIELDS, "updated_at")
 # Errors name the record keys the client sent, not the spreadsheet headers.
 KEY_BY_HEADER = {column.header: column.key for column in UNIT_COLUMNS}
 
@@ -78,34 +79,6 @@ class UnitBuildingSerializer(serializers.ModelSerializer):
         model = Building
         fields = ["id", "local_id", "comune", "street", "street_number"]
         read_only_fields = fields
-
-
-UNIT_API_FIELDS = (
-    "push_id",
-    "owner",
-    "local_id",
-    "building",
-    "staircase",
-    "floor",
-    "internal_number",
-    "cadastral_sheet",
-    "cadastral_parcel",
-    "cadastral_subunit",
-    "cadastral_category",
-    "cadastral_class",
-    "rooms",
-    "usable_area",
-    "conventional_area",
-    "energy_class",
-    "accessible",
-    "use",
-    "status",
-    "monthly_rent",
-    "household_size",
-    "income_band",
-    "last_update",
-    "updated_at",
-)
 
 
 def _decimal(value):
@@ -156,32 +129,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = [
-            "push_id",
-            "owner",
-            "local_id",
-            "building",
-            "staircase",
-            "floor",
-            "internal_number",
-            "cadastral_sheet",
-            "cadastral_parcel",
-            "cadastral_subunit",
-            "cadastral_category",
-            "cadastral_class",
-            "rooms",
-            "usable_area",
-            "conventional_area",
-            "energy_class",
-            "accessible",
-            "use",
-            "status",
-            "monthly_rent",
-            "household_size",
-            "income_band",
-            "last_update",
-            "updated_at",
-        ]
+        fields = list(UNIT_API_FIELDS)
         read_only_fields = fields
 
 
