@@ -1,17 +1,328 @@
-"""Public pages of PUSH."""
+"""Public pages of PUSH: home, notices, call guidelines, FAQ and standard pages.
 
+Where each page type may live is declared with parent_page_types/subpage_types; every page
+exposes to the headless API (Wagtail API v2) the fields a front end needs (`api_fields`)."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, BodyBlock, StepBlock
+
+NOTICES_PER_PAGE = 10
 
 
 class HomePage(Page):
-    intro = RichTextField(_("introduction"), blank=True)
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.NoticeIndexPage", "cms.CallGuidelinePage", "cms.FaqIndexPage", "cms.StandardPage"]
     max_count = 1
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from calls.models import CallState
+
+        context = super().get_context(request, *args, **kwargs)
+        context["open_guidelines"] = (
+            CallGuidelinePage.objects.live()
+            .public()
+            .filter(call__state=CallState.OPEN)
+            .select_related("call")
+            .order_by("call__closes_at")
+        )
+        context["latest_notices"] = NoticePage.objects.live().public().order_by("-date", "-pk")[:4]
+        context["featured_faqs"] = FaqItem.objects.filter(
+            featured=True, page__live=True, page__view_restrictions__isnull=True
+        ).select_related("page")[:5]
+        return context
+
+
+class NoticeIndexPage(RoutablePageMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NoticePage"]
+    api_fields = [APIField("intro")]
+
+    class Meta:
+        verbose_name = _("notices index")
+
+    def notices(self):
+        return NoticePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")
+
+    @path("")
+    def listing(self, request):
+        notices = self.notices()
+        category, year = request.GET.get("categoria", ""), request.GET.get("anno", "")
+        if category:
+            notices = notices.filter(tags__slug=category)
+        if year.isdigit():
+            notices = notices.filter(date__year=int(year))
+        paginator = Paginator(notices.prefetch_related("tags"), NOTICES_PER_PAGE)
+        try:
+            page_obj = paginator.page(request.GET.get("pagina", 1))
+        except (PageNotAnInteger, EmptyPage):
+            page_obj = paginator.page(1)
+        return self.render(
+            request,
+            context_overrides={
+                "page_obj": page_obj,
+                "categories": NoticeTag.objects.filter(content_object__in=self.notices())
+                .values_list("tag__slug", "tag__name")
+                .distinct()
+                .order_by("tag__name"),
+                "years": sorted({date.year for date in self.notices().values_list("date", flat=True)}, reverse=True),
+                "category": category,
+                "year": year,
+            },
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        from .feeds import NoticeFeed
+
+        return NoticeFeed(self)(request)
+
+
+class NoticeTag(TaggedItemBase):
+    content_object = ParentalKey("cms.NoticePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class NoticePage(Page):
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.TextField(
+        _("summary"), max_length=400, help_text=_("Shown in listings, search results and social previews.")
+    )
+    tags = ClusterTaggableManager(through=NoticeTag, blank=True, verbose_name=_("categories"))
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    attachments = StreamField([("document", DocumentChooserBlock())], verbose_name=_("attachments"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("tags"), FieldPanel("summary")], heading=_("Notice")),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+    parent_page_types = ["cms.NoticeIndexPage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    api_fields = [APIField("date"), APIField("summary"), APIField("tags"), APIField("body"), APIField("attachments")]
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+
+class CallGuidelinePage(Page):
+    """The public guideline of a call: its state and deadline are read live from the Call."""
+
+    call = models.ForeignKey(
+        "calls.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="guideline_pages"
+    )
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES)
+    who_may_apply = RichTextField(_("who may apply"), features=RICH_TEXT_FEATURES)
+    steps = StreamField([("step", StepBlock())], verbose_name=_("steps"), blank=True)
+    documents = StreamField([("document", DocumentChooserBlock())], verbose_name=_("documents to download"), blank=True)
+    legal_acts = RichTextField(_("legal acts"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("call"),
+        FieldPanel("intro"),
+        FieldPanel("who_may_apply"),
+        FieldPanel("steps"),
+        FieldPanel("documents"),
+        FieldPanel("legal_acts"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("who_may_apply"),
+        index.SearchField("legal_acts"),
+    ]
+    api_fields = [
+        APIField("call_state"),
+        APIField("opens_at"),
+        APIField("closes_at"),
+        APIField("intro"),
+        APIField("who_may_apply"),
+        APIField("steps"),
+        APIField("documents"),
+        APIField("legal_acts"),
+    ]
+
+    class Meta:
+        verbose_name = _("call guideline")
+        verbose_name_plural = _("call guidelines")
+
+    @property
+    def call_state(self):
+        return self.call.state
+
+    @property
+    def opens_at(self):
+        return self.call.opens_at
+
+    @property
+    def closes_at(self):
+        return self.call.closes_at
+
+    @property
+    def accepting_submissions(self) -> bool:
+        from calls.models import CallState
+
+        now = timezone.now()
+        return self.call.state == CallState.OPEN and self.call.opens_at <= now < self.call.closes_at
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # The page changes when the call opens and when it closes: never cache past that.
+        now = timezone.now()
+        moments = [moment for moment in (self.call.opens_at, self.call.closes_at) if moment > now]
+        if moments:
+            response.cache_seconds = max(1, min(600, int((min(moments) - now).total_seconds())))
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        call = self.call
+        context["accepting"] = self.accepting_submissions
+        context["allocations"] = (
+            call.allocations.select_related("comune").order_by("comune__name") if call.riparto_published_at else None
+        )
+        return context
+
+
+class FaqTopic(models.TextChoices):
+    ACCREDITATION = "accreditation", _("Accreditation")
+    PROPERTY_REGISTER = "property_register", _("Property register")
+    CALLS = "calls", _("Calls and funds")
+    TECHNICAL = "technical", _("Technical questions")
+
+
+class FaqIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), InlinePanel("questions", label=_("Questions"))]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.RelatedFields("questions", [index.SearchField("question"), index.SearchField("answer")]),
+    ]
+    api_fields = [APIField("intro"), APIField("questions")]
+
+    class Meta:
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQ")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        query = request.GET.get("q", "").strip()
+        questions = list(self.questions.all())
+        if query:
+            words = [word.lower() for word in query.split()]
+            questions = [q for q in questions if all(word in f"{q.question} {q.answer}".lower() for word in words)]
+        context["query"] = query
+        context["topics"] = [(label, [q for q in questions if q.topic == value]) for value, label in FaqTopic.choices]
+        return context
+
+
+class FaqItem(Orderable):
+    page = ParentalKey(FaqIndexPage, on_delete=models.CASCADE, related_name="questions")
+    topic = models.CharField(_("topic"), max_length=30, choices=FaqTopic.choices)
+    question = models.CharField(_("question"), max_length=300)
+    answer = RichTextField(_("answer"), features=RICH_TEXT_FEATURES)
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+
+    panels = [FieldPanel("topic"), FieldPanel("question"), FieldPanel("answer"), FieldPanel("featured")]
+    api_fields = [APIField("topic"), APIField("question"), APIField("answer"), APIField("anchor")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def anchor(self):
+        return f"domanda-{self.pk}"
+
+
+class StandardPage(Page):
+    """Accessibility statement, privacy notice, legal notes, contacts."""
+
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    api_fields = [APIField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+@register_setting(icon="link")
+class FooterLinks(BaseSiteSetting):
+    """The footer's mandatory links (AgID): accessibility statement, privacy, legal notes, contacts."""
+
+    accessibility = models.ForeignKey(
+        Page,
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy = models.ForeignKey(
+        Page, verbose_name=_("privacy notice"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    legal_notes = models.ForeignKey(
+        Page, verbose_name=_("legal notes"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contacts = models.ForeignKey(
+        Page, verbose_name=_("contacts"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    faq = models.ForeignKey(
+        Page, verbose_name=_("FAQ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notices = models.ForeignKey(
+        Page, verbose_name=_("notices"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldPanel("accessibility"),
+        FieldPanel("privacy"),
+        FieldPanel("legal_notes"),
+        FieldPanel("contacts"),
+        FieldPanel("faq"),
+        FieldPanel("notices"),
+    ]
+
+    class Meta:
+        verbose_name = _("footer links")

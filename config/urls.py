@@ -3,8 +3,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
+from config.api_v2 import api_router
 from core.admin_guards import regional_only_admin_urls
 
 # The Django admin (django.contrib.admin) is installed for wagtail-modeladmin's list
@@ -14,11 +17,15 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("config.api_urls")),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", cms_views.robots, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accreditamento/", include("registry.urls")),
+    path("cerca/", cms_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             cms.demo.load()
         for owner, units in registry.demo.load_stock(scale=options["stock_scale"]):
             self.stdout.write(f"Property register: {units} units loaded for {owner}.")
-        calls.demo.load()
+        with transaction.atomic():
+            calls.demo.load()
+            cms.demo.load_content()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(f"Site:  {settings.WAGTAILADMIN_BASE_URL}/")

@@ -1,0 +1,95 @@
+"""Cache of the public pages for anonymous readers.
+
+The rush before a call's deadline is all reading: every page is rendered once and then served
+from the cache (shared between workers through Redis in production, `REDIS_URL`) without
+touching the database. Any publication, unpublication, move or deletion of a page, and any
+change to a call (its state, its deadline, its riparto), bumps a version number that is part
+of every key, so stale pages are never served. A page whose content changes with time (a call
+guideline before its opening or deadline) tells the cache, with `cache_seconds` on its
+response, not to keep it past that moment.
+
+Only anonymous GET/HEAD requests for public pages are cached: no session cookie, no admin, no
+API, no forms."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+VERSION_KEY = "push:pages:version"
+DEFAULT_SECONDS = 10 * 60
+SKIPPED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/accreditamento/",
+    "/en/accreditamento/",
+)
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
+
+
+def version() -> int:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        value = cache.get(VERSION_KEY, 1)
+    return value
+
+
+def invalidate(**kwargs) -> None:
+    """Make every cached page stale (called on publication and on changes to calls)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def _key(request) -> str:
+    return (
+        f"push:page:{version()}:{getattr(request, 'LANGUAGE_CODE', '')}:{request.get_host()}:{request.get_full_path()}"
+    )
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(SKIPPED_PREFIXES)
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Placed after LocaleMiddleware (the key includes the language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            response["X-Push-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        seconds = getattr(response, "cache_seconds", DEFAULT_SECONDS)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.cookies
+            and seconds > 0
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+            cache.set(key, (response.content, headers), timeout=seconds)
+            response["X-Push-Cache"] = "miss"
+        return response

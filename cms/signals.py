@@ -1,0 +1,22 @@
+"""Keep the page cache honest: any change to what public pages show makes it stale."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from calls.models import Allocation, Call
+
+from .page_cache import invalidate
+
+for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+    signal.connect(invalidate, dispatch_uid=f"push-page-cache-{signal!r}")
+
+for model in (Call, Allocation):
+    post_save.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-save-{model.__name__}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-delete-{model.__name__}")
+
+
+def _page_deleted(sender, instance, **kwargs):
+    invalidate()
+
+
+post_delete.connect(_page_deleted, sender="wagtailcore.Page", dispatch_uid="push-page-cache-page-delete")
