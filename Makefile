@@ -34,7 +34,7 @@ run: demo
 # --reuse-db keeps the migrated test database in var/ between runs; new migrations are
 # still applied. Use `make test PYTEST_ARGS=--create-db` to rebuild it from scratch.
 test: install
-	$(PY) -m pytest --reuse-db $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --reuse-db $(PYTEST_ARGS)
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/push} $(PY) -m pytest --create-db $(PYTEST_ARGS)

@@ -54,14 +54,15 @@ def _key(request) -> str:
 
 def _cacheable_request(request) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        getattr(settings, "PUSH_PAGE_CACHE", True)
+        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(SKIPPED_PREFIXES)
     )
 
 
 class PublicPageCacheMiddleware:
-    """Placed after LocaleMiddleware (the key includes the language)."""
+    """Placed right after WhiteNoise: a hit skips sessions, locale, URL resolution and views."""
 
     def __init__(self, get_response):
         self.get_response = get_response

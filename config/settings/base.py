@@ -78,9 +78,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, locale and the rest: a cached page costs one cache read and nothing else.
+    "cms.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "cms.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,6 +240,10 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Largest spreadsheet accepted by the upload screens and the API.
 PUSH_MAX_IMPORT_BYTES = int(os.environ.get("PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024))
+
+# Cache of the public pages for anonymous readers (cms/page_cache.py). In production with
+# several workers set REDIS_URL, so that a publication refreshes every worker at once.
+PUSH_PAGE_CACHE = env_bool("PUSH_PAGE_CACHE", True)
 
 # Keyed hash for pseudonymised personal codes. The key lives outside the database.
 PUSH_PSEUDONYM_KEY = os.environ.get("PUSH_PSEUDONYM_KEY", "")
