@@ -193,7 +193,9 @@ if os.environ.get("REDIS_URL"):
 # Wagtail
 WAGTAIL_SITE_NAME = "PUSH – Politiche abitative Regione Puglia"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# On PostgreSQL, full-text search with the Italian dictionary (stemming: "alloggi" finds
+# "alloggio"); elsewhere the backend ignores the option.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "italian"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods", "zip", "p7m"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = PUSH_MAX_PDF_BYTES
 WAGTAIL_I18N_ENABLED = False

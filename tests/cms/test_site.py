@@ -227,3 +227,13 @@ def test_editors_submit_and_administrators_approve(site):
     from wagtail.models import WorkflowPage
 
     assert WorkflowPage.objects.get(page=site["home"]).workflow.name == "Pubblicazione sul sito PUSH"
+
+
+def test_search_uses_italian_stemming_on_postgresql(client, site):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the Italian text-search configuration exists on PostgreSQL")
+    # "pubblicati" is not in any page; its stem matches "Pubblicato il riparto…".
+    html = client.get("/cerca/?q=pubblicati").content.decode()
+    assert "Pubblicato il riparto del fondo" in html
