@@ -34,7 +34,60 @@ from .applicants import reason_label
 from .models import Call, CallState, Submission, SubmissionState
 from .receipts import euro, receipt_html
 
-# --- calls ------------------------------------------------------------------------------
+# --- call actions (the Region) -----------------------------------------------------------
+
+
+class ExtensionForm(forms.Form):
+    comune = forms.ModelChoiceField(
+        label=gettext_lazy("Comune"), queryset=Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name")
+    )
+    closes_at = forms.DateTimeField(
+        label=gettext_lazy("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=gettext_lazy("New closing date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+@require_POST
+def call_action(request, pk, action):
+    call = get_object_or_404(Call, pk=pk)
+    if not (access.is_regional(request.user) and request.user.has_perm("calls.change_call")):
+        raise PermissionDenied
+    try:
+        if action == "extension":
+            form = ExtensionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose the Comune, the new deadline and the reason."))
+            services.grant_extension(call=call, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Extension granted."))
+        elif action == "reopen":
+            form = ReopenForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the new closing date and time."))
+            services.reopen_call(call=call, closes_at=form.cleaned_data["closes_at"], by=request.user)
+            messages.success(request, _("Call reopened."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        _report(request, error)
+    return redirect(reverse("calls_call_modeladmin_inspect", args=[call.pk]))
+
+
+class CallInspectView(InspectView):
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_change=access.is_regional(user) and user.has_perm("calls.change_call"),
+            extension_form=ExtensionForm(),
+            reopen_form=ReopenForm(),
+            extensions=self.instance.extensions.select_related("comune", "granted_by"),
+            **kwargs,
+        )
 
 
 class CallPermissionHelper(PermissionHelper):
@@ -55,7 +108,7 @@ class CallAdmin(ModelAdmin):
     menu_icon = "doc-full"
     permission_helper_class = CallPermissionHelper
     inspect_view_enabled = True
-    inspect_view_class = None  # set below, once CallInspectView is defined
+    inspect_view_class = CallInspectView
     inspect_template_name = "calls/admin/call_inspect.html"
     list_display = ("title", "call_type", "year", "state", "opens_at", "closes_at")
     list_filter = ("call_type", "state", "year")
@@ -207,14 +260,12 @@ class SubmissionInspectView(InspectView):
 
 
 class SubmissionPermissionHelper(ScopedPermissionHelper):
+    # Changes go through the actions of the inspect page (calls.services), never a form.
+    editable = False
+    deletable = False
+
     def user_can_create(self, user):
         return user.has_perm("calls.add_submission") and not access.is_regional(user)
-
-    def user_can_edit_obj(self, user, obj):
-        return False  # changes go through the actions of the inspect page
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class SubmissionAdmin(ScopedModelAdmin):
@@ -378,62 +429,6 @@ def applicants_file_download(request, pk):
     return private_download(submission.applicants_file, submission.applicants_file.name.rsplit("/", 1)[-1])
 
 
-# --- call actions (the Region) -----------------------------------------------------------
-
-
-class ExtensionForm(forms.Form):
-    comune = forms.ModelChoiceField(
-        label=gettext_lazy("Comune"), queryset=Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name")
-    )
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReopenForm(forms.Form):
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("New closing date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-
-
-@require_POST
-def call_action(request, pk, action):
-    call = get_object_or_404(Call, pk=pk)
-    if not (access.is_regional(request.user) and request.user.has_perm("calls.change_call")):
-        raise PermissionDenied
-    try:
-        if action == "extension":
-            form = ExtensionForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose the Comune, the new deadline and the reason."))
-            services.grant_extension(call=call, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Extension granted."))
-        elif action == "reopen":
-            form = ReopenForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give the new closing date and time."))
-            services.reopen_call(call=call, closes_at=form.cleaned_data["closes_at"], by=request.user)
-            messages.success(request, _("Call reopened."))
-        else:
-            raise Http404
-    except ValidationError as error:
-        _report(request, error)
-    return redirect(reverse("calls_call_modeladmin_inspect", args=[call.pk]))
-
-
-class CallInspectView(InspectView):
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            can_change=access.is_regional(user) and user.has_perm("calls.change_call"),
-            extension_form=ExtensionForm(),
-            reopen_form=ReopenForm(),
-            extensions=self.instance.extensions.select_related("comune", "granted_by"),
-            **kwargs,
-        )
-
-
 # --- riparto --------------------------------------------------------------------------
 
 
@@ -528,6 +523,3 @@ def riparto_view(request, pk):
             "now": timezone.now(),
         },
     )
-
-
-CallAdmin.inspect_view_class = CallInspectView

@@ -10,6 +10,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -94,7 +95,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     def allocation(self, request, pk=None):
         call = self.get_object()
         if not call.riparto_published_at:
-            raise NotFound("The riparto of this call is not published yet.")
+            raise NotFound(_("The riparto of this call is not published yet."))
         rows = call.allocations.select_related("comune").order_by("comune__code")
         return Response(AllocationSerializer(rows, many=True).data)
 
@@ -144,7 +145,7 @@ class SubmissionFilter(django_filters.FilterSet):
 
 def _problem(error: DjangoValidationError) -> Response:
     return Response(
-        problem(400, "Not possible", " ".join(error.messages), code=getattr(error, "code", None)),
+        problem(400, _("Not possible"), " ".join(error.messages), code=getattr(error, "code", None)),
         status=status.HTTP_400_BAD_REQUEST,
         content_type="application/problem+json",
     )
@@ -195,7 +196,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
             amount = Decimal(str(value))
         except (InvalidOperation, TypeError):
-            raise ValidationError({"co_financing": ["A number with at most two decimals is required."]})
+            raise ValidationError({"co_financing": [_("A number with at most two decimals is required.")]})
         try:
             submission = services.set_co_financing(submission=submission, amount=amount, by=request.user)
         except DjangoPermissionDenied as error:
@@ -217,7 +218,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         submission = self.get_object()
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": ["Send the list as the multipart field `file`."]})
+            raise ValidationError({"file": [_("Send the list as the multipart field `file`.")]})
         try:
             submission = services.upload_applicants(
                 submission=submission, content=upload.read(), filename=upload.name, by=request.user
@@ -230,13 +231,13 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
                 for p in invalid.problems[:1000]
             ]
             return Response(
-                problem(400, "Invalid list", invalid.messages[0], errors=errors),
+                problem(400, _("Invalid list"), invalid.messages[0], errors=errors),
                 status=400,
                 content_type="application/problem+json",
             )
         except FileRefused as refused:
             return Response(
-                problem(400, "Unreadable file", refused.message, code=refused.code),
+                problem(400, _("Unreadable file"), refused.message, code=refused.code),
                 status=400,
                 content_type="application/problem+json",
             )

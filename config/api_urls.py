@@ -3,6 +3,7 @@
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
@@ -39,7 +40,7 @@ def health(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return drf_problem(503, "database unreachable")
+        return drf_problem(503, _("The database cannot be reached."))
     return Response({"status": "ok", "database": "ok"})
 
 

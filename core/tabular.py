@@ -497,8 +497,16 @@ class ParsedRows:
     total_rows: int = 0
 
 
-def _blank(cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+def is_blank(cell) -> bool:
+    return cell is None or cell == "" or (type(cell) is str and cell.isspace())
+
+
+def shown(value) -> str:
+    """A cell's value as a report shows it: trimmed, at most 60 characters."""
+    if value is None:
+        return ""
+    text_value = str(value).strip()
+    return text_value if len(text_value) <= 60 else text_value[:57] + "…"
 
 
 def parse_rows(table: Table, columns: list[Column]) -> ParsedRows:
@@ -514,13 +522,13 @@ def parse_rows(table: Table, columns: list[Column]) -> ParsedRows:
     plan = [(column, match.positions.get(column.key), {}) for column in columns]
     typed = table.format != "csv"
     for number, raw in enumerate(table.rows, start=table.first_data_row):
-        if not any(raw) or all(_blank(cell) for cell in raw):
+        if not any(raw) or all(is_blank(cell) for cell in raw):
             continue
         result.total_rows += 1
         values, problems = {}, []
         for column, index, cache in plan:
             cell = raw[index] if index is not None and index < len(raw) else None
-            if _blank(cell):
+            if is_blank(cell):
                 if column.required:
                     problems.append(CellProblem(number, column.header, "", _("Required: this cell is empty.")))
                 else:

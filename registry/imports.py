@@ -24,8 +24,10 @@ from core.tabular import (
     date,
     decimal,
     integer,
+    is_blank,
     match_headers,
     normalise_header,
+    shown,
     text,
 )
 
@@ -404,6 +406,15 @@ class ParsedFile:
     def valid_rows(self):
         return len(self.units)
 
+    @property
+    def header_broken(self) -> bool:
+        return any(error.row == 1 for error in self.errors)
+
+    def may_be_written(self, *, only_valid_rows: bool) -> bool:
+        """Nothing is written while any row is wrong, unless the officer asked for the valid
+        rows only; a file whose headers are wrong is never written."""
+        return not self.header_broken and (not self.errors or only_valid_rows)
+
 
 class OwnerContext:
     """What validation needs to know about the database, loaded once per file."""
@@ -413,17 +424,6 @@ class OwnerContext:
         codes = dict(Entity.objects.values_list("code", "id"))
         self.comuni = dict(Entity.objects.filter(kind=EntityKind.COMUNE).values_list("code", "id"))
         self.entities = codes
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    shown = str(value).strip()
-    return shown if len(shown) <= 60 else shown[:57] + "…"
-
-
-def _blank(cell) -> bool:
-    return cell is None or cell == "" or (type(cell) is str and cell.isspace())
 
 
 class _Failure:
@@ -447,7 +447,7 @@ def _parse_one(column, cell, default):
 
 
 def _shown_cell(cell) -> str:
-    return "" if _blank(cell) else _shown(cell)
+    return "" if is_blank(cell) else shown(cell)
 
 
 # Building part of a row: the building code, the Comune and manager codes, then the
@@ -540,15 +540,15 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
     for row_number, raw in enumerate(table.rows, start=table.first_data_row):
         if progress is not None and row_number % 10000 == 0:
             progress(row_number - table.first_data_row)
-        if not any(raw) or (_blank(raw[0]) and all(_blank(cell) for cell in raw)):
+        if not any(raw) or (is_blank(raw[0]) and all(is_blank(cell) for cell in raw)):
             parsed.total_rows -= 1
             continue
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
         row_errors = []
         building_id, building, problems = building_of(raw)
-        for header, shown, message in problems:
-            row_errors.append(RowError(row_number, header, shown, message))
+        for header, value, message in problems:
+            row_errors.append(RowError(row_number, header, value, message))
 
         values = unit_defaults.copy()
         if typed:
@@ -593,7 +593,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 RowError(
                     row_number,
                     area_header,
-                    _shown(conventional),
+                    shown(conventional),
                     _("The conventional area cannot be less than half the usable area."),
                 )
             )
@@ -622,7 +622,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 RowError(
                     row_number,
                     column.header,
-                    _shown(raw[positions[column.key]]) if column.key in positions else "",
+                    shown(raw[positions[column.key]]) if column.key in positions else "",
                     _(
                         "Building %(building)s is described differently at row %(row)d: the building columns must be the same on every row of the building."
                     )

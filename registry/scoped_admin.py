@@ -137,9 +137,17 @@ class ScopedPermissionHelper(PermissionHelper):
 
     entity_path = "entity"
     include_covered = False
+    # False where rows come into being, change or go away only through services (imports,
+    # public forms, state transitions) and never through the admin's generic forms.
+    creatable = True
+    editable = True
+    deletable = True
 
     def _entity_id(self, obj):
         return access.entity_id_of(obj, self.entity_path)
+
+    def user_can_create(self, user):
+        return self.creatable and super().user_can_create(user)
 
     def user_can_inspect_obj(self, user, obj):
         return super().user_can_inspect_obj(user, obj) and access.can_view(
@@ -147,10 +155,10 @@ class ScopedPermissionHelper(PermissionHelper):
         )
 
     def user_can_edit_obj(self, user, obj):
-        return super().user_can_edit_obj(user, obj) and access.can_edit(user, self._entity_id(obj))
+        return self.editable and super().user_can_edit_obj(user, obj) and access.can_edit(user, self._entity_id(obj))
 
     def user_can_delete_obj(self, user, obj):
-        return super().user_can_delete_obj(user, obj) and access.can_edit(user, self._entity_id(obj))
+        return self.deletable and super().user_can_delete_obj(user, obj) and access.can_edit(user, self._entity_id(obj))
 
     def user_can_copy_obj(self, user, obj):
         return self.user_can_create(user) and self.user_can_inspect_obj(user, obj)

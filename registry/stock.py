@@ -144,7 +144,6 @@ def run_import(job: ImportJob) -> ImportJob:
         _set(job, total_rows=len(table.rows))
         parsed = validate(table, job.owner, progress=lambda done: _set(job, processed_rows=done))
         errors = [error.as_list() for error in parsed.errors[:MAX_ERRORS_KEPT]]
-        header_broken = any(error.row == 1 for error in parsed.errors)
         _set(
             job,
             total_rows=parsed.total_rows,
@@ -160,7 +159,7 @@ def run_import(job: ImportJob) -> ImportJob:
                 finished_at=timezone.now(),
             )
             return job
-        if header_broken or (parsed.errors and not job.only_valid_rows):
+        if not parsed.may_be_written(only_valid_rows=job.only_valid_rows):
             _set(job, status=ImportStatus.INVALID, finished_at=timezone.now())
             return job
         _set(job, status=ImportStatus.WRITING)
@@ -199,8 +198,7 @@ def import_file(
     file and the write result (None when nothing was written)."""
     table = read_table(content, filename)
     parsed = validate(table, owner)
-    header_broken = any(error.row == 1 for error in parsed.errors)
-    if header_broken or (parsed.errors and not only_valid_rows):
+    if not parsed.may_be_written(only_valid_rows=only_valid_rows):
         return parsed, None
     return parsed, write_stock(parsed, owner, user=user, source=source)
 

@@ -55,14 +55,8 @@ class UnitProvinceFilter(ProvinceFilter):
 class NoCreateNoDeletePermissionHelper(ScopedPermissionHelper):
     """Stock is created by import or API and never deleted."""
 
-    def user_can_create(self, user):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
-    def user_can_copy_obj(self, user, obj):
-        return False
+    creatable = False
+    deletable = False
 
 
 class RecordingEditView(EditView):
@@ -414,14 +408,11 @@ class ImportInspectView(InspectView):
 
 
 class ImportPermissionHelper(ScopedPermissionHelper):
+    editable = False
+    deletable = False
+
     def user_can_create(self, user):
         return user.has_perm("registry.add_importjob") and stock.owners_for_import(user).exists()
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class ImportJobAdmin(ScopedModelAdmin):
@@ -517,14 +508,11 @@ class SnapshotPermissionHelper(ScopedPermissionHelper):
     def user_can_inspect_obj(self, user, obj):
         return self.user_can_list(user)
 
+    editable = False
+    deletable = False
+
     def user_can_create(self, user):
         return access.is_regional(user) and user.has_perm("registry.take_stocksnapshot")
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class SnapshotAdmin(ScopedModelAdmin):

@@ -8,6 +8,7 @@
 """
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -262,9 +263,9 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     def bulk_upsert(self, request):
         records = request.data.get("units") if isinstance(request.data, dict) else None
         if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
-            raise ValidationError({"units": ["A list of unit records is required."]})
+            raise ValidationError({"units": [_("A list of unit records is required.")]})
         if len(records) > MAX_BULK_UNITS:
-            raise ValidationError({"units": [f"At most {MAX_BULK_UNITS} units per call."]})
+            raise ValidationError({"units": [_("At most %(count)d units per call.") % {"count": MAX_BULK_UNITS}]})
         owner = self._owner(request)
         parsed, result = stock.upsert_units_from_records(records=records, owner=owner, user=request.user)
         if result is None:
@@ -279,8 +280,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             ]
             body = problem(
                 400,
-                "Invalid unit records",
-                f"{len(parsed.error_rows) or 1} record(s) invalid; nothing was written.",
+                _("Invalid unit records"),
+                _("Invalid records: %(count)d; nothing was written.") % {"count": len(parsed.error_rows) or 1},
                 errors=errors,
             )
             return Response(body, status=status.HTTP_400_BAD_REQUEST, content_type="application/problem+json")
@@ -300,15 +301,17 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         if code:
             owner = owners.filter(code=str(code)).first()
             if owner is None:
-                raise PermissionDenied("You cannot change the stock of this owner.")
+                raise PermissionDenied(_("You cannot change the stock of this owner."))
             return owner
         if access.is_regional(request.user):
-            raise ValidationError({"owner": ["Say which owner the units belong to."]})
+            raise ValidationError({"owner": [_("Say which owner the units belong to.")]})
         candidates = list(owners[:2])
         if not candidates:
-            raise PermissionDenied("You cannot change any owner's stock.")
+            raise PermissionDenied(_("You cannot change any owner's stock."))
         if len(candidates) > 1:
-            raise ValidationError({"owner": ["You act for more than one entity: say which owner the units belong to."]})
+            raise ValidationError(
+                {"owner": [_("You act for more than one entity: say which owner the units belong to.")]}
+            )
         return candidates[0]
 
 
@@ -336,7 +339,7 @@ class StockCountsView(APIView):
         province = request.query_params.get("province")
         if province:
             if province not in Province.values:
-                raise ValidationError({"province": ["Unknown province."]})
+                raise ValidationError({"province": [_("Unknown province.")]})
             rows = rows.filter(building__comune__province=province)
         comune = request.query_params.get("comune")
         if comune:

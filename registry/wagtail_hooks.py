@@ -81,8 +81,7 @@ class EntityAdmin(ScopedModelAdmin):
 
 class MembershipPermissionHelper(ScopedPermissionHelper):
     # Memberships are ended, never deleted: the record of who could act stays.
-    def user_can_delete_obj(self, user, obj):
-        return False
+    deletable = False
 
 
 class MembershipAdmin(ScopedModelAdmin):
@@ -108,14 +107,9 @@ class MembershipAdmin(ScopedModelAdmin):
 
 class AccreditationRequestPermissionHelper(ScopedPermissionHelper):
     # Requests come only from the public form and change only through decisions.
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    creatable = False
+    editable = False
+    deletable = False
 
 
 class AccreditationRequestAdmin(ScopedModelAdmin):
