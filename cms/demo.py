@@ -13,6 +13,7 @@ from wagtail.models import (
     Site,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 from .models import (
@@ -208,10 +209,12 @@ def setup_editorial_permissions(home):
     task = GroupApprovalTask.objects.filter(name="Approvazione della Regione").first()
     if task is None:
         task = GroupApprovalTask.objects.create(name="Approvazione della Regione")
-        task.groups.set([admins])
+    task.groups.set([admins])
     workflow, _ = Workflow.objects.get_or_create(name="Pubblicazione sul sito PUSH")
-    if not workflow.workflow_tasks.exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # Through the model's own manager: Workflow is a ClusterableModel, and a task added
+    # through `workflow.workflow_tasks` stays in memory until the cluster is saved, which
+    # left a workflow with no task (Wagtail then "finishes" it by publishing as the editor).
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
 
 
