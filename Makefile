@@ -8,6 +8,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HOST   ?= 0.0.0.0
 PORT   ?= 8000
+# Links in e-mails and the URL printed at start follow the port actually used.
+export WAGTAILADMIN_BASE_URL ?= http://localhost:$(PORT)
 
 .PHONY: run test install migrate demo test-postgres clean
 
@@ -21,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v 0
 
 demo: migrate
 	$(PY) manage.py load_demo_data
