@@ -20,19 +20,20 @@ from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
 from core.files import private_download
 from core.tabular import FileRefused, write_csv, write_xlsx
 from registry import access
 from registry.models import Entity, EntityKind
-from registry.scoped_admin import ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
+from registry.scoped_admin import GuardedModelAdmin, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
 
 from . import services
 from .applicants import reason_label
 from .models import Call, CallState, Submission, SubmissionState
 from .receipts import euro, receipt_html
+from .selectors import calls_visible_to
 
 # --- call actions (the Region) -----------------------------------------------------------
 
@@ -55,7 +56,7 @@ class ReopenForm(forms.Form):
 
 @require_POST
 def call_action(request, pk, action):
-    call = get_object_or_404(Call, pk=pk)
+    call = get_object_or_404(calls_visible_to(request.user), pk=pk)
     if not (access.is_regional(request.user) and request.user.has_perm("calls.change_call")):
         raise PermissionDenied
     try:
@@ -91,6 +92,12 @@ class CallInspectView(InspectView):
 
 
 class CallPermissionHelper(PermissionHelper):
+    """Calls are read by whoever holds the view permission (drafts only by the Region: see
+    CallAdmin.get_queryset), changed by the Region, never deleted."""
+
+    def user_can_inspect_obj(self, user, obj):
+        return super().user_can_inspect_obj(user, obj) and calls_visible_to(user).filter(pk=obj.pk).exists()
+
     def user_can_delete_obj(self, user, obj):
         return False
 
@@ -102,7 +109,10 @@ class CallPermissionHelper(PermissionHelper):
         return super().user_can_create(user) and access.is_regional(user)
 
 
-class CallAdmin(ModelAdmin):
+class CallAdmin(GuardedModelAdmin):
+    """Calls in the admin: every view finds the call in `calls_visible_to(user)`, so the
+    Comuni's people never see a draft or its fund parameters."""
+
     model = Call
     menu_label = gettext_lazy("Calls")
     menu_icon = "doc-full"
@@ -161,6 +171,9 @@ class CallAdmin(ModelAdmin):
         ),
         FieldPanel("required_attachments"),
     ]
+
+    def get_queryset(self, request):
+        return calls_visible_to(request.user).order_by("-year", "call_type")
 
 
 # --- submissions ----------------------------------------------------------------------

@@ -25,7 +25,8 @@ from registry import access
 from registry.models import Entity
 
 from . import services
-from .models import Allocation, Call, CallState, Submission, SubmissionState
+from .models import Allocation, Call, Submission, SubmissionState
+from .selectors import published_calls
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -88,7 +89,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["call_type", "year", "state"]
 
     def get_queryset(self):
-        return Call.objects.exclude(state=CallState.DRAFT).order_by("-year", "call_type")
+        return published_calls().order_by("-year", "call_type")
 
     @extend_schema(summary="The riparto of a call, once published", responses=AllocationSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

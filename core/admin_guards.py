@@ -1,18 +1,26 @@
-"""Wagtail admin screens that must be reserved to the Region.
+"""Wagtail admin screens that must be narrowed beyond what Wagtail itself checks.
 
-Wagtail's site-history report lists the audit log of every object of a model to anyone
-holding any permission on that model. Officers of an ARCA or a Comune hold view
-permissions on registry models, so the report would show them other entities' log lines
-(names, accreditation decisions). These routes are placed before Wagtail's own and give
-the same views only to regional users; everyone else gets 403.
+These routes are placed before Wagtail's own (config/urls.py) and wrap the same views.
+
+- Site history: Wagtail's report lists the audit log of every object of a model to anyone
+  holding any permission on that model. Officers of an ARCA or a Comune hold view
+  permissions on registry models, so the report would show them other entities' log lines
+  (names, accreditation decisions): only regional users get it; everyone else gets 403.
+- Choosers (pages, documents, images, embeds, workflow tasks, snippets): they list titles of
+  unpublished and private pages and of documents in private collections, and their "chosen"
+  steps answer for any id, to anyone who may enter the admin. They exist for people who
+  edit content; everyone else (the Comuni's and ARCA's officers) gets 403.
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.urls import path
+from django.urls import URLResolver, path, re_path
+from django.urls.resolvers import RoutePattern
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
+
+ADMIN_PREFIX = "admin/"
 
 
 def regional_only(view):
@@ -22,13 +30,76 @@ def regional_only(view):
 
         if not access.is_regional(request.user):
             raise PermissionDenied
+
         return view(request, *args, **kwargs)
 
     return require_admin_access(guarded)
 
 
-def regional_only_admin_urls():
+def may_use_choosers(user) -> bool:
+    """Whether a person edits content and so may browse pages, documents and images in
+    the choosers: superusers and whoever holds a permission on pages, documents or images."""
+    from wagtail.admin.auth import user_has_any_page_permission
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user_has_any_page_permission(user):
+        return True
+    return any(
+        policy_registry.get_by_type(model).user_has_any_permission(user, {"add", "change", "choose"})
+        for model in (get_document_model(), get_image_model())
+    )
+
+
+def content_editors_only(view):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        # Anonymous requests go on to Wagtail's own sign-in redirect.
+        if request.user.is_authenticated and not may_use_choosers(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def is_chooser_route(route: str) -> bool:
+    parts = [part for part in route.split("/") if part]
+    return any(part in ("chooser", "choose", "task_chooser") or part.startswith("choose-") for part in parts)
+
+
+def _admin_patterns(patterns, prefix=()):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _admin_patterns(pattern.url_patterns, (*prefix, pattern.pattern))
+        else:
+            yield (*prefix, pattern.pattern), pattern.callback
+
+
+def chooser_admin_urls():
+    """A guarded copy of every chooser route of the Wagtail admin, found by walking its
+    URL patterns so that choosers added later (a snippet, a new viewset) are covered too."""
+    from wagtail.admin import urls as wagtailadmin_urls
+
+    guarded = []
+    for parts, callback in _admin_patterns(wagtailadmin_urls.urlpatterns):
+        route = "".join(str(part) for part in parts)
+        if not is_chooser_route(route):
+            continue
+        if all(isinstance(part, RoutePattern) for part in parts):
+            guarded.append(path(ADMIN_PREFIX + route, content_editors_only(callback)))
+        else:
+            regex = "".join(part.regex.pattern.lstrip("^") for part in parts)
+            guarded.append(re_path("^" + ADMIN_PREFIX + regex, content_editors_only(callback)))
+    return guarded
+
+
+def guarded_admin_urls():
+    """Routes to place before Wagtail's admin URLs in config/urls.py."""
     return [
         path("admin/reports/site-history/", regional_only(LogEntriesView.as_view())),
         path("admin/reports/site-history/results/", regional_only(LogEntriesView.as_view(results_only=True))),
+        *chooser_admin_urls(),
     ]

@@ -4,27 +4,40 @@ A modeladmin screen shows an object through several views: index (and its CSV/XL
 inspect, edit, delete and history. Out of the box only the index goes through
 `ModelAdmin.get_queryset`; the instance views look the object up with the model's default
 manager, and the history view checks no permission at all. So scoping the list is not
-enough: `ScopedModelAdmin` checks the object against the scoped queryset in every instance
-view (404 for rows the user may not reach, so their existence is not revealed) and its
-`ScopedPermissionHelper` repeats the rule for the buttons and as a second lock.
+enough: `GuardedModelAdmin` checks the object against the admin's own querysets in every
+instance view (404 for rows the user may not reach, so their existence is not revealed),
+`ScopedModelAdmin` makes those querysets the access rule's, and its `ScopedPermissionHelper`
+repeats the rule for the buttons and as a second lock.
+
+The index view has a hole of its own: modeladmin turns every query parameter that no declared
+filter claims into an ORM lookup (`?memberships__user__password__startswith=a` follows
+relations out of the visible rows: a yes/no oracle on anything they reach).
+`ItalianExportIndexView` answers 400 to any such parameter before the queryset is built;
+every modeladmin of the project uses it (tests/security/test_admin_list_params.py checks).
 """
 
 import csv
 import datetime
+import logging
 from decimal import Decimal
 
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage
 from django.http import Http404, StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.log_actions import log
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import CreateView, IndexView, WMABaseView
+from wagtail_modeladmin.views import CreateView, EditView, IndexView, WMABaseView
 
 from . import access
+
+security_log = logging.getLogger("push.security")
 
 # Cells that spreadsheet programs would run as formulas (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -64,12 +77,86 @@ class _CountedPaginator(WagtailPaginator):
         self.__dict__["count"] = count
 
 
-class ItalianExportIndexView(IndexView):
-    """Index view whose exports read well in Italian offices: choice labels instead of
-    codes, CSV with a BOM and ';' separators (what Excel in Italy expects), no formulas.
+class UndeclaredListParameters(Exception):
+    """Query parameters that no declared list filter reads."""
 
-    It also counts the rows once: modeladmin counts the whole list, the filtered list and
-    the page's list separately, three COUNTs over what may be hundreds of thousands of rows."""
+    def __init__(self, names):
+        super().__init__(names)
+        self.names = names
+
+
+class ItalianExportIndexView(IndexView):
+    """The index view of every modeladmin in PUSH.
+
+    - It accepts only the query parameters it documents: those of the declared list filters
+      (each filter's `expected_parameters()`) and its own (`VIEW_PARAMETERS`: search, ordering,
+      page, export). Anything else is answered 400 and logged, and never reaches the queryset.
+    - Every CSV/XLSX export is written to the audit log: who, which list, which filters, how
+      many rows.
+    - Exports read well in Italian offices: choice labels instead of codes, CSV with a BOM and
+      ';' separators (what Excel in Italy expects), no formulas.
+    - It counts the rows once: modeladmin counts the whole list, the filtered list and the
+      page's list separately, three COUNTs over what may be hundreds of thousands of rows."""
+
+    # Search, ordering (and modeladmin's ordering type), page, export and the error flag
+    # that modeladmin itself strips: the parameters the view reads besides its filters'.
+    VIEW_PARAMETERS = frozenset(
+        {
+            IndexView.SEARCH_VAR,
+            IndexView.ORDER_VAR,
+            IndexView.ORDER_TYPE_VAR,
+            IndexView.PAGE_VAR,
+            IndexView.EXPORT_VAR,
+            IndexView.ERROR_FLAG,
+        }
+    )
+    bad_parameters_template_name = "registry/admin/bad_list_parameters.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except UndeclaredListParameters as refused:
+            return self.refuse_parameters(request, refused.names)
+        except IncorrectLookupParameters:
+            # A declared filter given a value of the wrong type (?owner__id__exact=abc).
+            return self.refuse_parameters(request, ())
+        if getattr(self, "export", None) in self.FORMATS and response.status_code == 200:
+            audit_export(self, request)
+        return response
+
+    def get_filters_params(self, params=None):
+        # Kept so that get_filters can tell what is left: while modeladmin builds the declared
+        # filters, each takes its expected_parameters() out of this dict.
+        self.unclaimed_params = super().get_filters_params(params)
+        return self.unclaimed_params
+
+    def get_filters(self, request):
+        # Called first thing by get_queryset, before any queryset exists.
+        try:
+            result = super().get_filters(request)
+        except IncorrectLookupParameters:
+            result = None
+        undeclared = sorted(set(self.unclaimed_params) - self.VIEW_PARAMETERS)
+        if undeclared:
+            raise UndeclaredListParameters(undeclared)
+        if result is None:
+            raise IncorrectLookupParameters
+        return result
+
+    def refuse_parameters(self, request, names):
+        # Only the parameters' names: their values may be somebody's secret being guessed.
+        security_log.warning(
+            "Refused list parameters %s on %s for user %s",
+            [name[:80] for name in names[:10]],
+            self.opts.label,
+            request.user.pk,
+        )
+        return TemplateResponse(
+            request,
+            self.bad_parameters_template_name,
+            {"view": self, "names": names[:10], "index_url": self.index_url},
+            status=400,
+        )
 
     def get_context_data(self, **kwargs):
         queryset = self.queryset
@@ -132,6 +219,56 @@ class ItalianExportIndexView(IndexView):
         return super().generate_xlsx_row(worksheet, safe, date_format=date_format)
 
 
+def audit_export(view, request) -> None:
+    """Write an export of an admin list to the audit log (under the person who exported):
+    the list, its filters and search, the format and how many rows left the system."""
+    filters = {key: values for key, values in request.GET.lists() if key not in (view.EXPORT_VAR, view.PAGE_VAR)}
+    log(
+        instance=request.user,
+        action="push.export",
+        user=request.user,
+        data={
+            "list": view.opts.label,
+            "format": view.export,
+            "filters": filters,
+            "rows": view.queryset.count(),
+        },
+    )
+
+
+def changed_values(form) -> dict:
+    """The fields a model form changed, as {name: [old, new]} in stored (JSON-able) form –
+    the shape of every "wagtail.edit" entry and of the register's history."""
+    changes = {}
+    for name in form.changed_data:
+        try:
+            field = form.instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        old, new = form.initial.get(name), field.value_from_object(form.instance)
+        if old != new:
+            changes[name] = [_json_value(old), _json_value(new)]
+    return changes
+
+
+def _json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime, Decimal)):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+class AuditedEditView(EditView):
+    """Edit view whose audit entry says which fields changed, from what to what."""
+
+    def form_valid(self, form):
+        changes = changed_values(form)
+        response = super(EditView, self).form_valid(form)  # saves; modeladmin's own log line has no values
+        log(instance=self.instance, action="wagtail.edit", data={"changes": changes}, content_changed=bool(changes))
+        return response
+
+
 class ScopedPermissionHelper(PermissionHelper):
     """Model permissions (what kind of action) combined with the access rule (on which rows)."""
 
@@ -172,7 +309,51 @@ class PublicRegisterPermissionHelper(ScopedPermissionHelper):
         return PermissionHelper.user_can_inspect_obj(self, user, obj)
 
 
-class ScopedModelAdmin(ModelAdmin):
+class GuardedModelAdmin(ModelAdmin):
+    """ModelAdmin whose instance views find their object only in the admin's own querysets:
+    inspect in `get_queryset`, edit and delete in `get_editable_queryset`, history in
+    `get_history_queryset` (and only with the list permission, which modeladmin never asks).
+    Anything else is a 404. Its index is `ItalianExportIndexView`."""
+
+    index_view_class = ItalianExportIndexView
+
+    def get_editable_queryset(self, request):
+        return self.get_queryset(request)
+
+    def get_history_queryset(self, request):
+        return self.get_queryset(request)
+
+    def inspect_view(self, request, instance_pk):
+        self._guard(request, self.get_queryset(request), instance_pk)
+        return super().inspect_view(request, instance_pk)
+
+    def edit_view(self, request, instance_pk):
+        self._guard(request, self.get_editable_queryset(request), instance_pk)
+        return super().edit_view(request, instance_pk)
+
+    def delete_view(self, request, instance_pk):
+        self._guard(request, self.get_editable_queryset(request), instance_pk)
+        return super().delete_view(request, instance_pk)
+
+    def history_view(self, request, instance_pk):
+        self._guard(request, self.get_history_queryset(request), instance_pk)
+        if request.user.is_authenticated and not self.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        return super().history_view(request, instance_pk)
+
+    def _guard(self, request, queryset, instance_pk):
+        if not request.user.is_authenticated:
+            # Let the view's login_required redirect to the sign-in page.
+            return
+        try:
+            found = queryset.filter(pk=unquote(instance_pk)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+
+class ScopedModelAdmin(GuardedModelAdmin):
     """ModelAdmin whose every view applies the access rule.
 
     entity_path: ORM path from the model to its owning Entity ("" for Entity itself).
@@ -183,7 +364,6 @@ class ScopedModelAdmin(ModelAdmin):
     entity_path = "entity"
     include_covered = False
     public_register = False
-    index_view_class = ItalianExportIndexView
     inspect_view_enabled = True
 
     def __init__(self, parent=None):
@@ -211,37 +391,9 @@ class ScopedModelAdmin(ModelAdmin):
     def get_editable_queryset(self, request):
         return access.scope(super().get_queryset(request), request.user, path=self.entity_path, for_edit=True)
 
-    # Instance views -------------------------------------------------------------------
-
-    def inspect_view(self, request, instance_pk):
-        self._guard(request, self.get_queryset(request), instance_pk)
-        return super().inspect_view(request, instance_pk)
-
-    def edit_view(self, request, instance_pk):
-        self._guard(request, self.get_editable_queryset(request), instance_pk)
-        return super().edit_view(request, instance_pk)
-
-    def delete_view(self, request, instance_pk):
-        self._guard(request, self.get_editable_queryset(request), instance_pk)
-        return super().delete_view(request, instance_pk)
-
-    def history_view(self, request, instance_pk):
+    def get_history_queryset(self, request):
         # The history names who changed what: it is private even in a public register.
-        self._guard(request, self.get_private_queryset(request), instance_pk)
-        if not self.permission_helper.user_can_list(request.user):
-            raise PermissionDenied
-        return super().history_view(request, instance_pk)
-
-    def _guard(self, request, queryset, instance_pk):
-        if not request.user.is_authenticated:
-            # Let the view's login_required redirect to the sign-in page.
-            return
-        try:
-            found = queryset.filter(pk=unquote(instance_pk)).exists()
-        except (ValueError, ValidationError):
-            found = False
-        if not found:
-            raise Http404
+        return self.get_private_queryset(request)
 
 
 class ServiceFormView(CreateView):

@@ -9,7 +9,7 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from . import access, admin_views, stock_admin
 from .models import AccreditationRequest, Entity, Membership, RequestStatus
-from .scoped_admin import ScopedModelAdmin, ScopedPermissionHelper
+from .scoped_admin import AuditedEditView, ScopedModelAdmin, ScopedPermissionHelper
 
 MANAGE = "registry.manage_registry"
 
@@ -22,6 +22,9 @@ class EntityAdmin(ScopedModelAdmin):
     # The list of entities, with their PEC and legal representative, is public
     # information: every member may read it; only one's own entity can be edited.
     public_register = True
+    # Entity data is what PEC messages and acts are sent to: every edit is logged with the
+    # old and new values.
+    edit_view_class = AuditedEditView
     list_display = ("name", "code", "kind", "province", "covering_arca", "accreditation_state")
     list_filter = ("kind", "province", "accreditation_state")
     search_fields = ("name", "code")
@@ -206,6 +209,7 @@ def register_registry_log_actions(actions):
     actions.register_action("push.import.uploaded", _("File uploaded for import"), _("File uploaded for import"))
     actions.register_action("push.import.done", _("Import completed"), _("Import completed"))
     actions.register_action("push.snapshot.taken", _("Snapshot of the stock taken"), _("Snapshot of the stock taken"))
+    actions.register_action("push.export", _("List exported"), _("List exported"))
 
 
 class PendingAccreditationPanel(Component):

@@ -6,13 +6,18 @@ import io
 
 import openpyxl
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from registry.models import AccreditationRequest, Area, Membership, Role
 from registry.services import AccreditationApplication, submit_accreditation_request
 from tests.conftest import BARI, LECCE
 from tests.factories import member, valid_fiscal_code
-from tests.helpers import assert_denied
+from tests.helpers import (
+    assert_not_found,
+    assert_redirects_to_login,
+    assert_refused_by_admin,
+)
 
 LECCE_PERSON_SURNAME = "Capone-Lecce"
 LECCE_APPLICANT_SURNAME = "Manni-Lecce"
@@ -80,11 +85,11 @@ def test_nobody_of_bari_edits_deletes_or_reads_the_history_of_lecce(client, requ
     client.force_login(request.getfixturevalue(attacker))
     lecce = entities[LECCE]
     for action in ("edit", "delete", "history"):
-        assert_denied(client.get(reverse(f"registry_entity_modeladmin_{action}", args=[lecce.pk])))
+        assert_not_found(client.get(reverse(f"registry_entity_modeladmin_{action}", args=[lecce.pk])))
     response = client.post(
         reverse("registry_entity_modeladmin_edit", args=[lecce.pk]), {"pec": "hacked@pec.example.it"}
     )
-    assert_denied(response)
+    assert_not_found(response)
     lecce.refresh_from_db()
     assert lecce.pec == ""
 
@@ -120,7 +125,7 @@ def test_legal_representative_edits_contacts_of_own_entity_but_not_its_identity(
 
 def test_officer_without_change_permission_cannot_edit_own_entity(client, bari_officer, entities):
     client.force_login(bari_officer)
-    assert_denied(client.get(reverse("registry_entity_modeladmin_edit", args=[entities[BARI].pk])))
+    assert_refused_by_admin(client.get(reverse("registry_entity_modeladmin_edit", args=[entities[BARI].pk])))
 
 
 # --- People, memberships, requests, designation acts: never another entity's ------------
@@ -158,7 +163,11 @@ def test_instance_pages_of_lecce_people_and_requests_are_denied(client, request,
         "registry_accreditationrequest_modeladmin", lecce_data["request"].pk
     )
     for url in urls:
-        assert_denied(client.get(url), leaked=(LECCE_PERSON_SURNAME, LECCE_APPLICANT_SURNAME))
+        response = client.get(url)
+        if attacker == "outsider":  # no membership: not even the admin
+            assert_redirects_to_login(response)
+        else:
+            assert_not_found(response, leaked=(LECCE_PERSON_SURNAME, LECCE_APPLICANT_SURNAME))
 
 
 @pytest.mark.parametrize("attacker", ["bari_officer", "bari_legal_rep", "outsider", "reviewer_of_nothing"])
@@ -171,15 +180,18 @@ def test_designation_act_of_another_entity_is_never_served(client, request, atta
     client.force_login(user)
     url = reverse("registry_designation_act", args=[lecce_data["request"].pk])
     response, body = download(client, url)
-    assert_denied(response)
+    if attacker == "outsider":
+        assert_redirects_to_login(response)
+    else:
+        assert_not_found(response)
     assert not body.startswith(b"%PDF")
 
 
 def test_decision_urls_of_another_entity_are_denied(client, bari_legal_rep, lecce_data):
     client.force_login(bari_legal_rep)
     pk = lecce_data["request"].pk
-    assert_denied(client.post(reverse("registry_accreditation_approve", args=[pk])))
-    assert_denied(client.post(reverse("registry_accreditation_reject", args=[pk]), {"reason": "x"}))
+    assert_not_found(client.post(reverse("registry_accreditation_approve", args=[pk])))
+    assert_not_found(client.post(reverse("registry_accreditation_reject", args=[pk]), {"reason": "x"}))
     assert AccreditationRequest.objects.get(pk=pk).status == "pending"
 
 
@@ -188,7 +200,11 @@ def test_people_without_permission_get_no_list_and_no_export(client, request, at
     client.force_login(request.getfixturevalue(attacker))
     for name in ("registry_membership_modeladmin_index", "registry_accreditationrequest_modeladmin_index"):
         for suffix in ("", "?export=csv", "?export=xlsx"):
-            assert_denied(client.get(reverse(name) + suffix), leaked=(LECCE_PERSON_SURNAME, LECCE_APPLICANT_SURNAME))
+            response = client.get(reverse(name) + suffix)
+            if attacker == "outsider":
+                assert_redirects_to_login(response)
+            else:  # an officer of the property register: no permission on people
+                assert_refused_by_admin(response, leaked=(LECCE_PERSON_SURNAME, LECCE_APPLICANT_SURNAME))
 
 
 def test_region_sees_everything(client, region_admin, lecce_data, bari_data):
@@ -213,16 +229,37 @@ def test_site_history_report_is_reserved_to_the_region(client, bari_legal_rep, r
         "/admin/reports/site-history/results/",
         "/admin/reports/site-history/?export=csv",
     ):
-        assert_denied(client.get(url), leaked=(LECCE_APPLICANT_SURNAME,))
+        assert_refused_by_admin(client.get(url), leaked=(LECCE_APPLICANT_SURNAME,))
     client.force_login(region_admin)
     assert client.get("/admin/reports/site-history/").status_code == 200
 
 
-def test_designation_acts_have_no_public_url(lecce_data, client):
-    path = lecce_data["request"].designation_act.name
-    assert client.get(f"/media/{path}").status_code == 404
+def test_designation_acts_live_outside_the_public_media_and_have_no_url(lecce_data, settings, rf):
+    """A designation act is stored under PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT: even a
+    server that published MEDIA_ROOT (Django's static serve with DEBUG on, or a web server's
+    /media/ alias) could not hand it out; its storage refuses to make a URL for it."""
+    from pathlib import Path
+
+    from django.views.static import serve
+
+    act = lecce_data["request"].designation_act
+    stored = Path(act.path).resolve()
+    assert stored.is_file()
+    assert stored.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+    assert not stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
     with pytest.raises(NotImplementedError):
-        lecce_data["request"].designation_act.url  # noqa: B018
+        act.url  # noqa: B018
+    with pytest.raises(Http404):
+        serve(rf.get(f"/media/{act.name}"), act.name, document_root=settings.MEDIA_ROOT)
+
+
+def test_the_scoped_download_view_refuses_another_entitys_act_and_serves_ones_own(
+    client, bari_legal_rep, lecce_data, bari_data
+):
+    client.force_login(bari_legal_rep)
+    assert_not_found(client.get(reverse("registry_designation_act", args=[lecce_data["request"].pk])))
+    response, body = download(client, reverse("registry_designation_act", args=[bari_data["request"].pk]))
+    assert response.status_code == 200 and body.startswith(b"%PDF")
 
 
 def test_a_suspended_entity_gives_its_people_nothing(client, bari_legal_rep, bari_data, entities):
@@ -230,8 +267,9 @@ def test_a_suspended_entity_gives_its_people_nothing(client, bari_legal_rep, bar
     bari.accreditation_state = "suspended"
     bari.save()
     client.force_login(bari_legal_rep)
-    assert_denied(client.get(reverse("registry_membership_modeladmin_index")))
-    assert_denied(client.get(reverse("registry_designation_act", args=[bari_data["request"].pk])))
+    # Suspension takes the role groups away at once: not even the admin is open.
+    assert_redirects_to_login(client.get(reverse("registry_membership_modeladmin_index")))
+    assert_redirects_to_login(client.get(reverse("registry_designation_act", args=[bari_data["request"].pk])))
 
 
 def _xlsx_text(body):

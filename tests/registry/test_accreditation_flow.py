@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 from registry.models import AccreditationRequest, AccreditationState, Area, Entity, Membership, RequestStatus, Role
 from tests.conftest import BARI, LECCE
 from tests.factories import valid_fiscal_code
-from tests.helpers import assert_denied
+from tests.helpers import assert_refused_by_admin
 
 REQUEST_URL = "/accreditamento/"
 User = get_user_model()
@@ -277,8 +277,10 @@ def test_only_regional_administrators_decide(client, lecce, pdf_file, reviewer, 
     request_obj = AccreditationRequest.objects.get()
     for user in (reviewer, lecce_legal_rep):
         client.force_login(user)
-        assert_denied(client.post(reverse("registry_accreditation_approve", args=[request_obj.pk])))
-        assert_denied(client.post(reverse("registry_accreditation_reject", args=[request_obj.pk]), {"reason": "x"}))
+        assert_refused_by_admin(client.post(reverse("registry_accreditation_approve", args=[request_obj.pk])))
+        assert_refused_by_admin(
+            client.post(reverse("registry_accreditation_reject", args=[request_obj.pk]), {"reason": "x"})
+        )
     request_obj.refresh_from_db()
     assert request_obj.status == RequestStatus.PENDING
 

@@ -18,7 +18,7 @@ from registry import stock
 from registry.models import Area, Building, Entity, ImportJob, ImportStatus, PropertyChange, Role, Unit
 from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
 from tests.factories import member
-from tests.helpers import assert_denied
+from tests.helpers import assert_not_found, assert_redirects_to_login, assert_refused_by_admin
 
 PROBLEM = "application/problem+json"
 ARCA_PREFIX = f"{ARCA_SUD_SALENTO}-"
@@ -88,7 +88,11 @@ def test_instance_pages_of_another_owners_unit_and_building_are_denied(client, r
     client.force_login(request.getfixturevalue(attacker))
     unit, building = stock_of_two["arca_unit"], stock_of_two["arca_building"]
     for url in instance_urls("unit", unit.pk) + instance_urls("building", building.pk):
-        assert_denied(client.get(url), leaked=(unit.push_id, ARCA_PREFIX))
+        response = client.get(url)
+        if attacker == "outsider":
+            assert_redirects_to_login(response)
+        else:
+            assert_not_found(response, leaked=(unit.push_id, ARCA_PREFIX))
 
 
 def test_bari_officer_opens_own_unit_and_building(client, bari_officer, stock_of_two):
@@ -119,7 +123,7 @@ def test_posting_an_edit_of_another_owners_unit_changes_nothing(client, request,
         },
     )
 
-    assert_denied(response)
+    assert_not_found(response)
     assert unit_snapshot(unit) == before
     assert PropertyChange.objects.count() == changes_before
 
@@ -132,7 +136,7 @@ def test_posting_an_edit_of_another_owners_building_changes_nothing(client, bari
         reverse("registry_building_modeladmin_edit", args=[building.pk]),
         {"street": "Via Hackerata", "manager": stock_of_two["bari_building"].manager_id},
     )
-    assert_denied(response)
+    assert_not_found(response)
     assert Building.objects.filter(pk=building.pk).values().get() == before
 
 
@@ -236,10 +240,12 @@ def test_region_reviewer_cannot_edit_a_unit(client, reviewer, stock_of_two):
     unit = stock_of_two["arca_unit"]
     before = unit_snapshot(unit)
     url = reverse("registry_unit_modeladmin_edit", args=[unit.pk])
-    assert_denied(client.get(url))
-    assert_denied(client.post(url, {"status": "sold", "use": "residential"}))
+    assert_refused_by_admin(client.get(url))
+    assert_refused_by_admin(client.post(url, {"status": "sold", "use": "residential"}))
     assert unit_snapshot(unit) == before
-    assert_denied(client.get(reverse("registry_building_modeladmin_edit", args=[stock_of_two["arca_building"].pk])))
+    assert_refused_by_admin(
+        client.get(reverse("registry_building_modeladmin_edit", args=[stock_of_two["arca_building"].pk]))
+    )
 
 
 # --- people without the property-register permission -----------------------------------
@@ -257,7 +263,7 @@ def test_calls_officer_has_no_property_register_screens(client, stock_of_two):
     urls += instance_urls("unit", unit.pk) + instance_urls("building", building.pk)
     urls += [reverse("registry_importjob_modeladmin_create"), reverse("registry_import_template", args=["csv"])]
     for url in urls:
-        assert_denied(client.get(url), leaked=(unit.push_id,))
+        assert_refused_by_admin(client.get(url), leaked=(unit.push_id,))
 
 
 @pytest.mark.parametrize("who", ["calls_officer", "region_editor"])
@@ -358,12 +364,15 @@ def test_another_owners_import_is_not_listed_nor_served(client, request, attacke
     if attacker == "bari_officer":
         assert listing.status_code == 200 and listed(listing) == []
     else:
-        assert_denied(listing)
+        assert_redirects_to_login(listing)
     assert IMPORT_NAME.encode() not in listing.content
     assert import_urls(job.pk)["inspect"].encode() not in listing.content
     for name, url in import_urls(job.pk).items():
         response, body = download(client, url)
-        assert_denied(response)
+        if attacker == "outsider":
+            assert_redirects_to_login(response)
+        else:
+            assert_not_found(response)
         assert IMPORT_NAME.encode() not in body, name
         assert content[:200] not in body and b"boh" not in body, name
 
@@ -376,7 +385,10 @@ def test_another_owners_import_cannot_be_completed(
     client.force_login(request.getfixturevalue(attacker))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("registry_import_valid_rows", args=[job.pk]))
-    assert_denied(response)
+    if attacker == "outsider":
+        assert_redirects_to_login(response)
+    else:
+        assert_not_found(response)
     job.refresh_from_db()
     assert job.status == ImportStatus.INVALID and not job.only_valid_rows
     assert not Unit.objects.exists()

@@ -46,13 +46,13 @@ def test_admin_edit_form_does_not_offer_owner_building_or_id(client, entities, a
 
 
 def test_units_are_never_created_or_deleted_from_the_admin(client, entities, arca_officer, load_stock):
-    from tests.helpers import assert_denied
+    from tests.helpers import assert_refused_by_admin
 
     load_stock(ARCA_SUD_SALENTO, 3)
     unit = Unit.objects.first()
     client.force_login(arca_officer)
-    assert_denied(client.get(reverse("registry_unit_modeladmin_create")))
-    assert_denied(client.post(reverse("registry_unit_modeladmin_delete", args=[unit.pk])))
+    assert_refused_by_admin(client.get(reverse("registry_unit_modeladmin_create")))
+    assert_refused_by_admin(client.post(reverse("registry_unit_modeladmin_delete", args=[unit.pk])))
     assert Unit.objects.filter(pk=unit.pk).exists()
 
 
