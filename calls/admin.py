@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -24,14 +25,14 @@ from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
 from core.files import private_download
-from core.tabular import FileRefused, write_csv, write_xlsx
+from core.tabular import write_csv, write_xlsx
 from registry import access
 from registry.models import Entity, EntityKind
 from registry.scoped_admin import GuardedModelAdmin, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
 
 from . import services
 from .applicants import reason_label
-from .models import Call, CallState, Submission, SubmissionState
+from .models import Call, CallState, Submission, SubmissionState, UploadStatus
 from .receipts import euro, receipt_html
 from .selectors import calls_visible_to
 
@@ -247,13 +248,15 @@ class SubmissionInspectView(InspectView):
         call = submission.call
         arrears = call.call_type == "arrears"
         rows = (submission.arrears_cases if arrears else submission.applicants).all()[: self.shown_rows]
-        duplicates = services.duplicates(submission)
+        upload = services.latest_upload(submission)
         return super().get_context_data(
             submission=submission,
             arrears=arrears,
             rows=rows,
             reasons={row.reason: reason_label(row.reason) for row in rows if getattr(row, "reason", "")},
-            duplicates=duplicates,
+            duplicates=services.duplicate_report(submission=submission, viewer=user),
+            upload=upload if upload and upload.status != UploadStatus.DONE else None,
+            refresh=bool(upload and not upload.is_finished),
             missing=services.missing_attachments(submission),
             attachments=submission.attachments.select_related("uploaded_by"),
             actions=services.allowed_actions(user, submission),
@@ -267,7 +270,6 @@ class SubmissionInspectView(InspectView):
                 "integration": IntegrationForm(),
                 "reject": RejectForm(),
             },
-            problems=self.request.session.pop(f"submission-problems-{submission.pk}", None),
             **kwargs,
         )
 
@@ -359,17 +361,16 @@ def submission_action(request, pk, action):
             form = ApplicantsForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise ValidationError(_("Choose the file to upload."))
-            upload = form.cleaned_data["file"]
-            try:
-                services.upload_applicants(submission=submission, content=upload.read(), filename=upload.name, by=user)
-            except services.SubmissionFileInvalid as invalid:
-                request.session[f"submission-problems-{submission.pk}"] = [
-                    problem.as_list() for problem in invalid.problems[:500]
-                ]
-                raise
-            except FileRefused as refused:
-                raise ValidationError(refused.message)
-            messages.success(request, _("List uploaded and computed."))
+            # The report stays with the upload (codici fiscali masked), never in the session.
+            upload = services.receive_applicants_file(
+                submission=submission, uploaded_file=form.cleaned_data["file"], by=user
+            )
+            if upload.status == UploadStatus.DONE:
+                messages.success(request, _("List uploaded and computed."))
+            elif upload.status == UploadStatus.INVALID:
+                messages.error(request, _("The list was refused; nothing was changed. The problems are below."))
+            else:
+                messages.info(request, _("The list is being checked: this page shows the progress."))
         elif action == "co_financing":
             form = CoFinancingForm(request.POST)
             if not form.is_valid():
@@ -420,10 +421,16 @@ def submission_action(request, pk, action):
     return _back(submission)
 
 
+# Every download of a submission's files is in the audit log: who took which file.
+
+
 def receipt_download(request, pk):
     submission = _submission(request, pk)
     if not submission.receipt_pdf:
         raise Http404
+    services.log_download(
+        submission=submission, by=request.user, kind="receipt", name=submission.receipt_pdf.name.rsplit("/", 1)[-1]
+    )
     return private_download(
         submission.receipt_pdf, f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf", "application/pdf"
     )
@@ -432,14 +439,32 @@ def receipt_download(request, pk):
 def attachment_download(request, pk, attachment_pk):
     submission = _submission(request, pk)
     attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
+    services.log_download(
+        submission=submission, by=request.user, kind="attachment", name=attachment.name, sha256=attachment.sha256
+    )
     return private_download(attachment.file, f"{attachment.name[:80]}.pdf", "application/pdf")
 
 
 def applicants_file_download(request, pk):
+    """The list as the Comune sent it, decrypted on the way out (calls/sealed.py)."""
     submission = _submission(request, pk)
-    if not submission.applicants_file:
+    upload = services.current_list_upload(submission)
+    if upload is None:
         raise Http404
-    return private_download(submission.applicants_file, submission.applicants_file.name.rsplit("/", 1)[-1])
+    content = services.read_list_file(upload)
+    services.log_download(
+        submission=submission, by=request.user, kind="list", name=upload.original_name, sha256=upload.sha256
+    )
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=upload.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@hooks.register("register_log_actions")
+def register_submission_log_actions(actions):
+    for action, label in services.AUDIT_ACTIONS.items():
+        actions.register_action(action, label, label)
 
 
 # --- riparto --------------------------------------------------------------------------

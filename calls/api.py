@@ -20,12 +20,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.api import ModelViewPermission, problem
-from core.tabular import FileRefused
 from registry import access
 from registry.models import Entity
 
 from . import services
-from .models import Allocation, Call, Submission, SubmissionState
+from .models import Allocation, Call, Submission, SubmissionState, UploadStatus
 from .selectors import published_calls
 
 
@@ -144,6 +143,47 @@ class SubmissionFilter(django_filters.FilterSet):
         fields = ["call", "comune", "state"]
 
 
+def _upload_url(upload) -> str:
+    return f"/api/v1/submissions/{upload.submission_id}/uploads/{upload.pk}"
+
+
+def _upload_data(request, upload) -> dict:
+    return {
+        "id": upload.pk,
+        "status": upload.status,
+        "file_name": upload.original_name,
+        "sha256": upload.sha256,
+        "total_rows": upload.total_rows,
+        "processed_rows": upload.processed_rows,
+        "problem_count": upload.problem_count,
+        "errors": [
+            {"row": row, "column": column, "value": value, "message": message}
+            for row, column, value, message in upload.problems
+        ],
+        "status_url": request.build_absolute_uri(_upload_url(upload)),
+    }
+
+
+def _refused_list(upload) -> Response:
+    """A finished upload that was refused, as problem+json: the file as a whole (`code`) or
+    its rows (`errors`; codici fiscali masked)."""
+    if upload.refusal_code:
+        message = upload.problems[0][3] if upload.problems else ""
+        body = problem(400, _("Unreadable file"), message, code=upload.refusal_code)
+    else:
+        errors = [
+            {"row": row, "column": column, "value": value, "message": message}
+            for row, column, value, message in upload.problems
+        ]
+        body = problem(
+            400,
+            _("Invalid list"),
+            _("The file has %(count)d problems; nothing was changed.") % {"count": upload.problem_count},
+            errors=errors,
+        )
+    return Response(body, status=400, content_type="application/problem+json")
+
+
 def _problem(error: DjangoValidationError) -> Response:
     return Response(
         problem(400, _("Not possible"), " ".join(error.messages), code=getattr(error, "code", None)),
@@ -208,9 +248,14 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     @extend_schema(
         summary="Upload the applicant list (CSV or XLSX); all or nothing",
+        description=(
+            "A small list is checked and written at once (200). A large one is checked in the background "
+            "(202, with the upload to poll at `uploads/{upload_id}`)."
+        ),
         request={"multipart/form-data": inline_serializer("ApplicantsUpload", {"file": serializers.FileField()})},
         responses={
             200: SubmissionSerializer,
+            202: OpenApiResponse(description="The upload, queued: poll `status_url`"),
             400: OpenApiResponse(description="problem+json with `errors` (row, column, value, message)"),
         },
     )
@@ -221,30 +266,49 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         if upload is None:
             raise ValidationError({"file": [_("Send the list as the multipart field `file`.")]})
         try:
-            submission = services.upload_applicants(
-                submission=submission, content=upload.read(), filename=upload.name, by=request.user
-            )
+            received = services.receive_applicants_file(submission=submission, uploaded_file=upload, by=request.user)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error))
-        except services.SubmissionFileInvalid as invalid:
-            errors = [
-                {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
-                for p in invalid.problems[:1000]
-            ]
-            return Response(
-                problem(400, _("Invalid list"), invalid.messages[0], errors=errors),
-                status=400,
-                content_type="application/problem+json",
-            )
-        except FileRefused as refused:
-            return Response(
-                problem(400, _("Unreadable file"), refused.message, code=refused.code),
-                status=400,
-                content_type="application/problem+json",
-            )
         except DjangoValidationError as error:
             return _problem(error)
-        return Response(SubmissionSerializer(submission).data)
+        if received.status == UploadStatus.DONE:
+            submission.refresh_from_db()
+            return Response(SubmissionSerializer(submission).data)
+        if received.status == UploadStatus.INVALID:
+            return _refused_list(received)
+        return Response(
+            _upload_data(request, received),
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": _upload_url(received)},
+        )
+
+    @extend_schema(summary="An upload of the applicant list: status, progress, problems", request=None)
+    @action(detail=True, methods=["get"], url_path=r"uploads/(?P<upload_id>\d+)")
+    def uploads(self, request, pk=None, upload_id=None):
+        submission = self.get_object()
+        upload = get_object_or_404(submission.uploads, pk=upload_id)
+        return Response(_upload_data(request, upload))
+
+    @extend_schema(
+        summary="People on this list also listed by other Comuni",
+        description=(
+            "A Comune reads it once its list is sent (rows only, without the other Comuni's names); the "
+            "Region's reviewers read the names. Every lookup is recorded in the audit log."
+        ),
+        request=None,
+    )
+    @action(detail=True, methods=["get"])
+    def duplicates(self, request, pk=None):
+        submission = self.get_object()
+        report = services.duplicate_report(submission=submission, viewer=request.user)
+        return Response(
+            {
+                "shown": report.shown,
+                "names_shown": report.names_shown,
+                "count": report.count,
+                "rows": [{"row": row, "comuni": comuni} for row, comuni in report.rows],
+            }
+        )
 
     @extend_schema(summary="Send the submission (or its integration)", request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])

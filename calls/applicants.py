@@ -2,6 +2,7 @@
 cases of the arrears fund. Same reader as the property register (core.tabular): CSV or XLSX
 as Italian offices write them, headers matched regardless of case and accents."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from core.tabular import (
     CellError,
     CellProblem,
     Column,
+    Table,
     boolean,
     choice,
     date,
@@ -28,6 +30,7 @@ from .contribution import REASONS, ApplicantFigures, compute
 from .models import ArrearsCause, Call
 
 HUNDRED = Decimal(100)
+FISCAL_CODE_HEADER = "Codice fiscale"
 
 
 def _fiscal_code(value):
@@ -42,7 +45,7 @@ MONEY = decimal(places=2, minimum=Decimal("0"), maximum=Decimal("10000000"))
 APPLICANT_COLUMNS = [
     Column(
         "fiscal_code",
-        "Codice fiscale",
+        FISCAL_CODE_HEADER,
         _fiscal_code,
         required=True,
         aliases=("cf", "codice fiscale richiedente"),
@@ -113,7 +116,7 @@ _CAUSE = choice(
 )
 
 ARREARS_COLUMNS = [
-    Column("fiscal_code", "Codice fiscale", _fiscal_code, required=True, aliases=("cf",), example="RSSMRA85T10A662X"),
+    Column("fiscal_code", FISCAL_CODE_HEADER, _fiscal_code, required=True, aliases=("cf",), example="RSSMRA85T10A662X"),
     Column(
         "eviction_notice_date",
         "Data intimazione sfratto",
@@ -155,25 +158,71 @@ def columns_for(call: Call) -> list[Column]:
     return ARREARS_COLUMNS if call.call_type == "arrears" else APPLICANT_COLUMNS
 
 
-def parse_applicant_file(call: Call, content: bytes, filename: str):
+CHUNK_ROWS = 2000
+# Anything shaped like a personal codice fiscale (omocodia letters included), wherever it
+# stands: a file without its header row puts codes into the "unknown columns" message.
+_FISCAL_CODE_LIKE = re.compile(r"(?i)\b[A-Z]{6}[0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z]\b")
+
+
+def mask_fiscal_code(value) -> str:
+    """A codice fiscale as a report may show it: the first three and the last character,
+    enough for the clerk to find the row, too little to identify anyone."""
+    text_value = str(value or "").strip()
+    if len(text_value) <= 4:
+        return "*" * len(text_value)
+    return text_value[:3] + "*" * (len(text_value) - 4) + text_value[-1]
+
+
+def redact_fiscal_codes(text_value: str) -> str:
+    return _FISCAL_CODE_LIKE.sub(lambda match: mask_fiscal_code(match.group(0)), str(text_value))
+
+
+def _masked(problem: CellProblem) -> CellProblem:
+    value = problem.value
+    value = mask_fiscal_code(value) if problem.column == FISCAL_CODE_HEADER and value else redact_fiscal_codes(value)
+    return CellProblem(problem.row, problem.column, value, redact_fiscal_codes(problem.message))
+
+
+def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=None):
     """Read and check a file for the call. Returns (rows, problems): rows are tuples in the
-    order of APPLICANT_FIELDS or ARREARS_FIELDS, problems CellProblem items.
-    Raises core.tabular.FileRefused for files that cannot be read at all."""
+    order of APPLICANT_FIELDS or ARREARS_FIELDS, problems CellProblem items, in which a
+    codice fiscale is always masked (reports are stored and shown; the code never is).
+    `progress(done, total)` is called as rows are checked. Raises core.tabular.FileRefused
+    for files that cannot be read at all (limits of core.tabular included)."""
     table = read_table(content, filename)
-    parsed = parse_rows(table, columns_for(call))
-    problems = list(parsed.problems)
-    if not parsed.problems and parsed.total_rows == 0:
+    total = len(table.rows)
+    if progress:
+        progress(0, total)
+    columns = columns_for(call)
+    records, problems, total_rows = [], [], 0
+    # Checked in chunks, so that a large list reports its progress as it goes.
+    for start in range(0, max(total, 1), CHUNK_ROWS):
+        chunk = Table(
+            headers=table.headers,
+            rows=table.rows[start : start + CHUNK_ROWS],
+            first_data_row=table.first_data_row + start,
+            format=table.format,
+        )
+        parsed = parse_rows(chunk, columns)
+        problems.extend(_masked(problem) for problem in parsed.problems)
+        records.extend(parsed.records)
+        total_rows += parsed.total_rows
+        if progress:
+            progress(min(start + CHUNK_ROWS, total), total)
+        if 1 in parsed.error_rows:
+            break  # header problems (reported as row 1): no row can be read
+    if not problems and total_rows == 0:
         problems.append(CellProblem(0, "", "", _("The file has headers but no rows of data.")))
     builder = _arrears_case if call.call_type == "arrears" else _applicant
     bands = call.bands()
     rows, seen = [], {}
-    for number, values in parsed.records:
+    for number, values in records:
         pseudonym = pseudonymise(values["fiscal_code"])
         if pseudonym in seen:
             problems.append(
                 CellProblem(
                     number,
-                    "Codice fiscale",
+                    FISCAL_CODE_HEADER,
                     "",
                     _("The same person appears also at row %(row)d.") % {"row": seen[pseudonym]},
                 )

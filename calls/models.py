@@ -312,6 +312,70 @@ class ArrearsCase(models.Model):
         return f"{self.submission} · {self.row_number}"
 
 
+class UploadStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be checked")
+    CHECKING = "checking", _("Being checked")
+    WRITING = "writing", _("Being written")
+    DONE = "done", _("Uploaded and computed")
+    INVALID = "invalid", _("Refused: nothing was changed")
+    FAILED = "failed", _("Failed")
+
+
+def applicant_upload_path(instance, filename):
+    submission = instance.submission
+    return f"calls/applicants/{submission.call_id}/{submission.comune.code}/{timezone.now():%Y%m%d%H%M%S%f}.enc"
+
+
+class ApplicantUpload(models.Model):
+    """One upload of a Comune's list: checked, then written over the submission's list if
+    every row is valid (in the background when the file is large).
+
+    The file holds codici fiscali in clear, so it is kept only encrypted (calls/sealed.py),
+    and only while it matters: a refused file is deleted once checked, a draft's list when
+    a newer one replaces it; a list that was sent stays, as the receipt fingerprints it.
+    The report keeps row, column and message, with codici fiscali masked."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(
+        _("file (encrypted)"), storage=private_storage, upload_to=applicant_upload_path, max_length=200, blank=True
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    status = models.CharField(_("status"), max_length=10, choices=UploadStatus.choices, default=UploadStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    refusal_code = models.CharField(max_length=30, blank=True)
+    # The exception's class only: messages may quote the file's content.
+    failure = models.CharField(_("failure"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("upload of a list")
+        verbose_name_plural = _("uploads of lists")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {UploadStatus.DONE, UploadStatus.INVALID, UploadStatus.FAILED}
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
 def attachment_path(instance, filename):
     return f"calls/attachments/{instance.submission.call_id}/{instance.submission.comune.code}/{timezone.now():%Y%m%d%H%M%S%f}.pdf"
 

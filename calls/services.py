@@ -9,26 +9,31 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.log_actions import log
 
 from core.bulk import insert_rows
 from core.files import validate_pdf
+from core.tabular import CellProblem, FileRefused
 from registry import access
 from registry.models import Area, Entity, EntityKind, Membership, Role
 
-from . import riparto
-from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file
+from . import riparto, sealed
+from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file, redact_fiscal_codes
 from .models import (
     Allocation,
     Applicant,
+    ApplicantUpload,
     ArrearsCase,
     Attachment,
     Call,
@@ -37,17 +42,23 @@ from .models import (
     ProtocolCounter,
     Submission,
     SubmissionState,
+    UploadStatus,
 )
+
+MAX_PROBLEMS_KEPT = 1000
 
 
 class SubmissionFileInvalid(ValidationError):
-    """The uploaded list has problems; nothing was changed. `problems` lists them."""
+    """The uploaded list has problems; nothing was changed. `problems` lists them (at most
+    MAX_PROBLEMS_KEPT; `count` says how many there were)."""
 
-    def __init__(self, problems):
+    def __init__(self, problems, *, count=None):
+        count = len(problems) if count is None else count
         super().__init__(
-            _("The file has %(count)d problems; nothing was changed.") % {"count": len(problems)}, code="invalid_file"
+            _("The file has %(count)d problems; nothing was changed.") % {"count": count}, code="invalid_file"
         )
         self.problems = problems
+        self.count = count
 
 
 # --- who may act ------------------------------------------------------------------------
@@ -160,39 +171,226 @@ def _locked(submission: Submission) -> Submission:
     return Submission.objects.select_for_update().select_related("call", "comune").get(pk=submission.pk)
 
 
+# --- the applicant list ------------------------------------------------------------------
+# Every upload is kept as an ApplicantUpload: the file encrypted (calls/sealed.py), then its
+# status, progress and report (codici fiscali masked). Small files are checked at once, in
+# the request; larger ones by a background task (calls/tasks.py), as the imports of units.
+
+
+def max_list_bytes() -> int:
+    return settings.PUSH_MAX_IMPORT_BYTES
+
+
+def _check_list_size(size: int) -> None:
+    if size > max_list_bytes():
+        raise ValidationError(
+            _("The file is %(size)s; the largest accepted is %(limit)s. Split it into several files.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_list_bytes())},
+            code="too_large",
+        )
+
+
+def _check_editable(submission: Submission) -> None:
+    if not submission.is_editable:
+        raise ValidationError(
+            _("The submission has been sent: it can change only if the Region asks for an integration."),
+            code="frozen",
+        )
+
+
+def receive_applicants_file(*, submission: Submission, uploaded_file, by, background=None) -> ApplicantUpload:
+    """Take a Comune's list: check who sends it, its size and that the submission may still
+    change, store it encrypted, then check and write it – at once when it is small, in the
+    background otherwise (`background` forces either). Returns the upload: finished (done or
+    invalid, with its report) or pending. Raises PermissionDenied or ValidationError before
+    anything is stored."""
+    submission = Submission.objects.select_related("call", "comune").get(pk=submission.pk)  # as stored now
+    _require_preparer(by, submission)
+    _check_list_size(uploaded_file.size)
+    _check_editable(submission)
+    _check_open(submission, timezone.now())
+    uploaded_file.seek(0)
+    content = uploaded_file.read(max_list_bytes() + 1)
+    _check_list_size(len(content))  # the declared size is not trusted
+    upload = _store_upload(submission, content, uploaded_file.name or "elenco.csv", by)
+    if background is None:
+        background = len(content) > settings.PUSH_APPLICANTS_INLINE_BYTES
+    if background:
+        from .tasks import process_upload_task
+
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: process_upload_task.enqueue(upload.pk, language))
+        return upload
+    return process_upload(upload)
+
+
+def _store_upload(submission: Submission, content: bytes, filename: str, by) -> ApplicantUpload:
+    upload = ApplicantUpload(
+        submission=submission,
+        uploaded_by=by,
+        original_name=filename.rsplit("/", 1)[-1][-200:],
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
+    upload.file.save("list.enc", sealed.seal(content), save=False)
+    upload.save()
+    return upload
+
+
 def upload_applicants(*, submission: Submission, content: bytes, filename: str, by) -> Submission:
-    """Replace the submission's list with the file's rows, or change nothing at all.
+    """Replace the submission's list with the file's rows, or change nothing at all, at once
+    (the demo data, the shell and the tests; the screens use receive_applicants_file).
 
     Raises SubmissionFileInvalid (with every problem: row, column, value, message) or
     FileRefused; on success recomputes bands, contributions and totals."""
-    _require_preparer(by, submission)
-    with transaction.atomic():
-        submission = _locked(submission)
-        if not submission.is_editable:
-            raise ValidationError(
-                _("The submission has been sent: it can change only if the Region asks for an integration."),
-                code="frozen",
+    upload = receive_applicants_file(
+        submission=submission, uploaded_file=ContentFile(content, name=filename), by=by, background=False
+    )
+    raise_if_refused(upload)
+    return Submission.objects.get(pk=submission.pk)
+
+
+def raise_if_refused(upload: ApplicantUpload) -> None:
+    """The outcome of a finished upload as the exceptions callers expect."""
+    if upload.status != UploadStatus.INVALID:
+        return
+    if upload.refusal_code:
+        raise FileRefused(upload.problems[0][3] if upload.problems else "", upload.refusal_code)
+    raise SubmissionFileInvalid(
+        [CellProblem(*problem) for problem in upload.problems], count=upload.problem_count or len(upload.problems)
+    )
+
+
+def _set(upload: ApplicantUpload, **fields) -> None:
+    for name, value in fields.items():
+        setattr(upload, name, value)
+    ApplicantUpload.objects.filter(pk=upload.pk).update(**fields)
+
+
+def _refuse(upload: ApplicantUpload, problems: list, *, code: str = "") -> ApplicantUpload:
+    """Keep the report, not the file: a refused list is never used, so its codes go."""
+    _set(
+        upload,
+        status=UploadStatus.INVALID,
+        problems=[problem.as_list() for problem in problems[:MAX_PROBLEMS_KEPT]],
+        problem_count=len(problems),
+        refusal_code=code,
+        finished_at=timezone.now(),
+    )
+    _discard_file(upload)
+    return upload
+
+
+def _discard_file(upload: ApplicantUpload) -> None:
+    if upload.file:
+        upload.file.delete(save=False)
+        ApplicantUpload.objects.filter(pk=upload.pk).update(file="")
+
+
+def process_upload(upload: ApplicantUpload) -> ApplicantUpload:
+    """Check an upload's file and, if every row is valid, write it over the submission's list
+    in one transaction (the list as a whole, or nothing). Progress is saved as it goes,
+    outside that transaction, for the submission's page. Idempotent on a finished upload."""
+    if upload.is_finished:
+        return upload
+    submission = upload.submission
+    _set(upload, status=UploadStatus.CHECKING, started_at=timezone.now(), processed_rows=0)
+    try:
+        content = sealed.unseal(upload.file)
+        try:
+            rows, problems = parse_applicant_file(
+                submission.call,
+                content,
+                upload.original_name,
+                progress=lambda done, total: _set(upload, processed_rows=done, total_rows=total),
             )
-        _check_open(submission, timezone.now())
-        rows, problems = parse_applicant_file(submission.call, content, filename)
+        except FileRefused as refused:
+            return _refuse(upload, [CellProblem(0, "", "", redact_fiscal_codes(refused.message))], code=refused.code)
+        del content
         if problems:
-            raise SubmissionFileInvalid(problems)
+            return _refuse(upload, problems)
+        _set(upload, status=UploadStatus.WRITING)
+        try:
+            _write_list(upload, rows)
+        except ValidationError as error:  # sent or closed meanwhile
+            return _refuse(upload, [CellProblem(0, "", "", " ".join(error.messages))], code=error.code or "refused")
+        except PermissionDenied as error:  # the uploader's role ended meanwhile
+            return _refuse(upload, [CellProblem(0, "", "", str(error))], code="permission")
+        _set(upload, status=UploadStatus.DONE, finished_at=timezone.now())
+    except Exception as error:  # the upload must never stay "running" forever
+        # The class only: a message may quote the file's content.
+        _set(upload, status=UploadStatus.FAILED, failure=type(error).__name__, finished_at=timezone.now())
+        _discard_file(upload)
+        raise
+    return upload
+
+
+def _write_list(upload: ApplicantUpload, rows: list) -> None:
+    by = upload.uploaded_by
+    with transaction.atomic():
+        submission = _locked(upload.submission)
+        _require_preparer(by, submission)
+        _check_editable(submission)
+        _check_open(submission, timezone.now())
         arrears = submission.call.call_type == "arrears"
         model, fields = (ArrearsCase, ARREARS_FIELDS) if arrears else (Applicant, APPLICANT_FIELDS)
         model.objects.filter(submission=submission).delete()
         insert_rows(model, ["submission_id", *fields], [(submission.pk, *row) for row in rows])
-        submission.applicants_file_sha256 = hashlib.sha256(content).hexdigest()
-        submission.applicants_file.save(
-            f"{submission.call_id}-{submission.comune.code}-{filename[-60:]}", ContentFile(content), save=False
-        )
+        # A draft's earlier list was never sent: nothing refers to it, so its file goes. A
+        # list that was sent stays (its receipt fingerprints it), encrypted, with its upload.
+        superseded = None
+        if submission.state == SubmissionState.DRAFT and submission.applicants_file.name:
+            superseded = submission.applicants_file.name
+        submission.applicants_file_sha256 = upload.sha256
+        submission.applicants_file.name = upload.file.name
         recompute_totals(submission)
         log(
             instance=submission,
             action="push.submission.list_uploaded",
             user=by,
-            data={"rows": len(rows), "sha256": submission.applicants_file_sha256},
+            data={"rows": len(rows), "sha256": upload.sha256, "upload": upload.pk},
         )
-    return submission
+        if superseded and superseded != upload.file.name:
+            transaction.on_commit(lambda: _forget_superseded(superseded))
+
+
+def _forget_superseded(name: str) -> None:
+    storage = Submission._meta.get_field("applicants_file").storage
+    storage.delete(name)
+    ApplicantUpload.objects.filter(file=name).update(file="")
+
+
+def latest_upload(submission: Submission) -> ApplicantUpload | None:
+    return submission.uploads.select_related("uploaded_by").order_by("-created_at", "-pk").first()
+
+
+def current_list_upload(submission: Submission) -> ApplicantUpload | None:
+    """The upload whose rows are the submission's list now."""
+    if not submission.applicants_file.name:
+        return None
+    return submission.uploads.filter(file=submission.applicants_file.name, status=UploadStatus.DONE).first()
+
+
+def read_list_file(upload: ApplicantUpload) -> bytes:
+    return sealed.unseal(upload.file)
+
+
+# --- the audit log of what is read --------------------------------------------------------
+
+AUDIT_ACTIONS = {
+    "push.submission.download": _lazy("File of a submission downloaded"),
+    "push.submission.duplicates_viewed": _lazy("Applicants also listed by other Comuni looked up"),
+}
+
+
+def log_download(*, submission: Submission, by, kind: str, name: str, sha256: str = "") -> None:
+    """Record who took which file of a submission ("receipt", "attachment", "list")."""
+    log(
+        instance=submission,
+        action="push.submission.download",
+        user=by,
+        data={"file": kind, "name": name[:200], "sha256": sha256},
+    )
 
 
 def recompute_totals(submission: Submission) -> None:
@@ -280,20 +478,86 @@ def missing_attachments(submission: Submission) -> list[str]:
     return [name for name in submission.call.attachment_names if name.strip().lower() not in present]
 
 
+# --- people listed by more than one Comune -------------------------------------------
+# Knowing that a person is on another Comune's list is personal data about that person, and
+# a lookup is an oracle if its asker chooses the codes: a Comune could upload any codice
+# fiscale and read where it is listed. So a Comune reads its duplicates only once its own
+# list is sent (protocolled: frozen, signed by its sending, and in the Region's records),
+# never the other Comune's name; the Region's reviewers read the names. Only lists that were
+# sent are compared: a draft is not yet a Comune's statement. Every lookup that shows
+# anything is in the audit log (who, which submission, how many – never the codes).
+
+
+class DuplicateView:
+    NONE = "none"  # nothing is looked up or shown
+    ANONYMOUS = "anonymous"  # "also on another Comune's list"
+    NAMED = "named"  # with the other Comuni's names
+
+
+def duplicate_view_for(user, submission: Submission) -> str:
+    if access.is_regional(user):
+        return DuplicateView.NAMED if user.has_perm("calls.review_submission") else DuplicateView.NONE
+    if submission.state in SENT_STATES and access.can_view(user, submission.comune_id):
+        return DuplicateView.ANONYMOUS
+    return DuplicateView.NONE
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    shown: bool
+    names_shown: bool
+    rows: list  # (row number on this list, names of the other Comuni – empty unless named)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
 def duplicates(submission: Submission) -> dict[str, list[str]]:
-    """People of this submission also listed by other Comuni in the same call:
-    pseudonym → names of the other Comuni."""
+    """The raw lookup, unaudited and unfiltered by viewer: pseudonym → names of the other
+    Comuni whose sent lists in the same call hold the same person. Screens and the API use
+    duplicate_report(), never this."""
     model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
     mine = model.objects.filter(submission=submission).values("fiscal_code_hash")
     others = (
-        model.objects.filter(submission__call=submission.call, fiscal_code_hash__in=mine)
+        model.objects.filter(
+            submission__call_id=submission.call_id,
+            submission__protocol_number__isnull=False,
+            fiscal_code_hash__in=mine,
+        )
         .exclude(submission=submission)
         .values_list("fiscal_code_hash", "submission__comune__name")
+        .order_by("submission__comune__name")
     )
     found: dict[str, list[str]] = {}
     for pseudonym, comune in others:
         found.setdefault(pseudonym, []).append(comune)
     return found
+
+
+def duplicate_report(*, submission: Submission, viewer) -> DuplicateReport:
+    """What `viewer` may read of the people on this list also listed by other Comuni (see
+    above), and the audit entry of the lookup. Callers have checked that the viewer may see
+    the submission."""
+    view = duplicate_view_for(viewer, submission)
+    if view == DuplicateView.NONE:
+        return DuplicateReport(shown=False, names_shown=False, rows=[])
+    found = duplicates(submission)
+    model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
+    row_of = dict(
+        model.objects.filter(submission=submission, fiscal_code_hash__in=list(found)).values_list(
+            "fiscal_code_hash", "row_number"
+        )
+    )
+    named = view == DuplicateView.NAMED
+    rows = sorted((row_of[pseudonym], comuni if named else []) for pseudonym, comuni in found.items())
+    log(
+        instance=submission,
+        action="push.submission.duplicates_viewed",
+        user=viewer,
+        data={"matches": len(rows), "names_shown": named},
+    )
+    return DuplicateReport(shown=True, names_shown=named, rows=rows)
 
 
 # --- the state machine ----------------------------------------------------------------
@@ -305,6 +569,14 @@ class Transition:
     target: str
     side: str  # "comune" or "region"
 
+
+# A list in these states is the one the Comune sent and cannot change.
+SENT_STATES = (
+    SubmissionState.SUBMITTED,
+    SubmissionState.INTEGRATED,
+    SubmissionState.ACCEPTED,
+    SubmissionState.REJECTED,
+)
 
 TRANSITIONS = {
     "submit": Transition((SubmissionState.DRAFT,), SubmissionState.SUBMITTED, "comune"),

@@ -249,6 +249,12 @@ PUSH_PAGE_CACHE = env_bool("PUSH_PAGE_CACHE", True)
 
 # Keyed hash for pseudonymised personal codes. The key lives outside the database.
 PUSH_PSEUDONYM_KEY = os.environ.get("PUSH_PSEUDONYM_KEY", "")
+# Key(s) encrypting the applicant lists at rest (calls/sealed.py), comma-separated for
+# rotation (the first encrypts). Required in production; never stored in the database.
+PUSH_FILE_KEY = os.environ.get("PUSH_FILE_KEY", "")
+# Applicant lists larger than this are checked and written in the background (with
+# progress on the submission's page); smaller ones at once, within the request.
+PUSH_APPLICANTS_INLINE_BYTES = int(os.environ.get("PUSH_APPLICANTS_INLINE_BYTES", 256 * 1024))
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,8 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not PUSH_PSEUDONYM_KEY:  # noqa: F405
     raise ImproperlyConfigured("PUSH_PSEUDONYM_KEY must be set in production.")
+if not PUSH_FILE_KEY:  # noqa: F405
+    raise ImproperlyConfigured("PUSH_FILE_KEY must be set in production (it encrypts the applicant lists).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405

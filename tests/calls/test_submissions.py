@@ -284,7 +284,9 @@ def test_another_comune_cannot_touch_the_submission(ready, lecce_calls_officer, 
             services.set_co_financing(submission=ready, amount=D("1"), by=user)
 
 
-def test_duplicates_across_comuni_are_found_by_pseudonym(ready, call, entities, lecce_calls_officer):
+def test_duplicates_across_comuni_are_found_by_pseudonym_among_sent_lists(
+    ready, call, entities, bari_calls_officer, lecce_calls_officer
+):
     shared = WORKED_EXAMPLES[1][0]
     lecce = services.open_submission(call=call, comune=entities[LECCE], by=lecce_calls_officer)
     services.upload_applicants(
@@ -293,8 +295,10 @@ def test_duplicates_across_comuni_are_found_by_pseudonym(ready, call, entities, 
         filename="g.csv",
         by=lecce_calls_officer,
     )
+    assert services.duplicates(lecce) == {}  # Bari's list is a draft: not a list yet
+    services.submit(submission=ready, by=bari_calls_officer)
     assert services.duplicates(lecce) == {pseudonymise(shared): ["Bari"]}
-    assert services.duplicates(ready) == {pseudonymise(shared): ["Lecce"]}
+    assert services.duplicates(ready) == {}  # Lecce's is still a draft
 
 
 def test_protocol_numbers_are_gapless_and_per_year(db):
