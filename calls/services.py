@@ -181,7 +181,7 @@ def max_list_bytes() -> int:
     return settings.PUSH_MAX_IMPORT_BYTES
 
 
-def _check_list_size(size: int) -> None:
+def check_list_size(size: int) -> None:
     if size > max_list_bytes():
         raise ValidationError(
             _("The file is %(size)s; the largest accepted is %(limit)s. Split it into several files.")
@@ -206,12 +206,12 @@ def receive_applicants_file(*, submission: Submission, uploaded_file, by, backgr
     anything is stored."""
     submission = Submission.objects.select_related("call", "comune").get(pk=submission.pk)  # as stored now
     _require_preparer(by, submission)
-    _check_list_size(uploaded_file.size)
+    check_list_size(uploaded_file.size)
     _check_editable(submission)
     _check_open(submission, timezone.now())
     uploaded_file.seek(0)
     content = uploaded_file.read(max_list_bytes() + 1)
-    _check_list_size(len(content))  # the declared size is not trusted
+    check_list_size(len(content))  # the declared size is not trusted
     upload = _store_upload(submission, content, uploaded_file.name or "elenco.csv", by)
     if background is None:
         background = len(content) > settings.PUSH_APPLICANTS_INLINE_BYTES
