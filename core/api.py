@@ -1,12 +1,18 @@
-"""Conventions shared by every endpoint under /api/v1/: pagination, and errors as
-RFC 9457 problem details (application/problem+json), as the AgID interoperability
-guidelines ask."""
+"""Conventions shared by every endpoint under /api/v1/: pagination, errors as RFC 9457
+problem details (application/problem+json), as the AgID interoperability guidelines ask,
+and the limits that keep one client from taking the service down: throttles per client
+address and per user (counted in the shared cache), a largest page, a largest JSON body."""
 
+import io
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions, throttling
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -26,8 +32,75 @@ class ModelViewPermission(permissions.BasePermission):
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """`?limit=` beyond the largest page (PUSH_API_MAX_PAGE_SIZE) gives the largest page."""
+
     default_limit = 50
-    max_limit = 500
+
+    @property
+    def max_limit(self):
+        return getattr(settings, "PUSH_API_MAX_PAGE_SIZE", 500)
+
+
+# --- limits ----------------------------------------------------------------------------
+
+
+class _RatesFromSettings:
+    """Rates read at each request (DRF binds them when the class is defined, so settings
+    changed later, in tests or by configuration reload, would be ignored), and the client
+    counted by its address as every other throttle of PUSH reads it (core.client)."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        try:
+            from core.client import client_address
+        except ImportError:  # pragma: no cover - the module arrives with the proxy settings
+            return super().get_ident(request)
+        return client_address(request) or "unknown"
+
+
+class AnonymousThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+    scope = "anon"
+
+
+class UserThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+    scope = "user"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+
+def max_json_bytes() -> int:
+    return getattr(settings, "PUSH_MAX_JSON_BYTES", 16 * 1024 * 1024)
+
+
+class BoundedJSONParser(parsers.JSONParser):
+    """JSON, refused with 413 when the body is larger than PUSH_MAX_JSON_BYTES: the declared
+    length is checked before anything is read, and no more than the limit is ever read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = max_json_bytes()
+        request = (parser_context or {}).get("request")
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise self._too_large(limit)
+        body = stream.read(limit + 1) if stream is not None else b""
+        if len(body) > limit:
+            raise self._too_large(limit)
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+    @staticmethod
+    def _too_large(limit):
+        return PayloadTooLarge(
+            _("The request body is larger than %(limit)s: send fewer records per call.")
+            % {"limit": filesizeformat(limit)}
+        )
 
 
 def problem(status: int, title: str, detail=None, **extra) -> dict:

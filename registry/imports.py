@@ -5,7 +5,9 @@ keep their "elenco alloggi"). The same columns are used by the template, the adm
 and the API bulk upsert, so that an export re-imports unchanged.
 
 `validate(table, owner)` returns the parsed buildings and units and the list of errors
-(row, column, value, message); it never writes.
+(row, column, value, message); it never writes. Besides every cell, it checks that each
+building lies in the owner's territory (registry.territory), that no row has values past
+the header (core.tabular.RowShape) and that the template's example row is not loaded.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from core.tabular import (
     CellError,
     Column,
+    RowShape,
     Table,
     boolean,
     choice,
@@ -32,6 +35,7 @@ from core.tabular import (
 )
 
 from .models import CADASTRAL_CATEGORY_CHOICES, EnergyClass, Entity, EntityKind, IncomeBand, OccupancyStatus, UnitUse
+from .territory import outside_territory_message, territory_comune_ids
 
 MAX_ERRORS_KEPT = 5000
 
@@ -149,6 +153,20 @@ def _local_id(value):
     return raw
 
 
+# The template's example row has ids that no owner uses, marked as an example, and the
+# importer refuses it by name: uploading the template unchanged must never touch real units.
+EXAMPLE_PREFIX = "ESEMPIO"
+
+
+def _unit_id(value):
+    raw = _local_id(value)
+    if raw.upper().startswith(EXAMPLE_PREFIX):
+        raise CellError(
+            _("This is the template's example row: replace it with your units or delete it before uploading.")
+        )
+    return raw
+
+
 def _istat_code(value):
     raw = text(6)(value).replace(" ", "")
     # Excel drops the leading zero of ISTAT codes stored as numbers (72006 for 072006).
@@ -174,10 +192,10 @@ UNIT_COLUMNS = [
     Column(
         "unit_id",
         "ID alloggio",
-        _local_id,
+        _unit_id,
         required=True,
         aliases=("id unita", "id immobile", "codice alloggio", "id push"),
-        example="3122",
+        example=EXAMPLE_PREFIX + "-1",
     ),
     Column(
         "building_id",
@@ -185,7 +203,7 @@ UNIT_COLUMNS = [
         _local_id,
         required=True,
         aliases=("id fabbricato", "fabbricato"),
-        example="F-0451",
+        example=EXAMPLE_PREFIX + "-F1",
     ),
     Column(
         "comune_code",
@@ -401,6 +419,8 @@ class ParsedFile:
     errors: list = field(default_factory=list)
     error_rows: set = field(default_factory=set)
     total_rows: int = 0
+    unit_rows: dict = field(default_factory=dict)  # unit local id -> row number, for messages
+    building_rows: dict = field(default_factory=dict)  # building local id -> first row
 
     @property
     def valid_rows(self):
@@ -422,8 +442,11 @@ class OwnerContext:
     def __init__(self, owner: Entity):
         self.owner = owner
         codes = dict(Entity.objects.values_list("code", "id"))
-        self.comuni = dict(Entity.objects.filter(kind=EntityKind.COMUNE).values_list("code", "id"))
+        comuni = list(Entity.objects.filter(kind=EntityKind.COMUNE).values_list("code", "id", "name"))
+        self.comuni = {code: pk for code, pk, _name in comuni}
+        self.comune_names = {code: name for code, _pk, name in comuni}
         self.entities = codes
+        self.territory = territory_comune_ids(owner)  # None: anywhere
 
 
 class _Failure:
@@ -468,8 +491,10 @@ class _BuildingParser:
         indices = [positions[column.key] for _slot, column in self.present]
         self.cells = itemgetter(*indices)
         self.defaults = [_DEFAULTS[key] for key in _BUILDING_KEYS]
+        self.owner = owner
         self.owner_id = owner.pk
         self.comuni, self.entities = context.comuni, context.entities
+        self.comune_names, self.territory = context.comune_names, context.territory
         self.cache = {}
 
     def __call__(self, raw):
@@ -491,6 +516,11 @@ class _BuildingParser:
         if comune_code and comune_id is None:
             problems.append(
                 (COLUMNS_BY_KEY["comune_code"].header, comune_code, _("No Comune of Puglia has this ISTAT code."))
+            )
+        elif comune_id is not None and self.territory is not None and comune_id not in self.territory:
+            label = f"{self.comune_names[comune_code]} ({comune_code})"
+            problems.append(
+                (COLUMNS_BY_KEY["comune_code"].header, comune_code, outside_territory_message(self.owner, label))
             )
         manager_id = self.owner_id
         if manager_code:
@@ -521,6 +551,8 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
         return parsed
     positions = match.positions
     width = len(table.headers)
+    shape = RowShape(table.headers)
+    headed_width = shape.width if not shape.unnamed else -1  # -1: check every row
     building_of = _BuildingParser(positions, owner, context)
     unit_plan = [
         (slot, positions[key], COLUMNS_BY_KEY[key], {}) for slot, key in enumerate(_UNIT_KEYS) if key in positions
@@ -543,9 +575,12 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
         if not any(raw) or (is_blank(raw[0]) and all(is_blank(cell) for cell in raw)):
             parsed.total_rows -= 1
             continue
+        row_errors = []
+        if len(raw) > headed_width:
+            for problem in shape.stray_cells(raw, row_number):
+                row_errors.append(RowError(problem.row, problem.column, problem.value, problem.message))
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
-        row_errors = []
         building_id, building, problems = building_of(raw)
         for header, value, message in problems:
             row_errors.append(RowError(row_number, header, value, message))
@@ -633,6 +668,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
             continue
         unit_rows[unit_id] = row_number
         units[unit_id] = (building_id, tuple(values[1:]))
+    parsed.unit_rows, parsed.building_rows = unit_rows, building_rows
     if progress is not None:
         progress(len(table.rows))
     return parsed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.log_actions import log
 
-from core.tabular import FileRefused, read_table
+from core.tabular import FileRefused, SpreadsheetTooLarge, check_spreadsheet_limits, read_table
 
 from . import access
 from .imports import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, RowError, validate
@@ -30,7 +31,7 @@ from .models import (
     StockSnapshot,
     Unit,
 )
-from .stock_writer import WriteResult, write_stock
+from .stock_writer import MovesNotConfirmed, WriteResult, stock_changed, stock_version, write_stock
 
 IMPORT_PERMISSION = "registry.add_unit"
 
@@ -63,10 +64,14 @@ def max_import_bytes() -> int:
     return getattr(settings, "PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024)
 
 
-def create_import_job(*, owner: Entity, uploaded_by, uploaded_file, only_valid_rows=False) -> ImportJob:
+def create_import_job(
+    *, owner: Entity, uploaded_by, uploaded_file, only_valid_rows=False, confirm_moves=False
+) -> ImportJob:
     """Store the uploaded file (privately, with its SHA-256) and queue its import.
 
-    Refuses files over the size limit and owners the user may not write for."""
+    Refuses files over the size limits (the upload's bytes, and what a workbook declares it
+    unpacks to: core.tabular.check_spreadsheet_limits) and owners the user may not write
+    for. `confirm_moves`: the officer accepts that units change Comune."""
     check_can_write_stock(uploaded_by, owner)
     if uploaded_file.size > max_import_bytes():
         from django.template.defaultfilters import filesizeformat
@@ -79,6 +84,10 @@ def create_import_job(*, owner: Entity, uploaded_by, uploaded_file, only_valid_r
     name = uploaded_file.name or "file.csv"
     file_format = "xlsx" if name.lower().endswith(".xlsx") else "csv"
     content = uploaded_file.read()
+    try:
+        check_spreadsheet_limits(content, name)
+    except SpreadsheetTooLarge as refused:
+        raise ValidationError(refused.message, code=refused.code)
     job = ImportJob(
         owner=owner,
         uploaded_by=uploaded_by,
@@ -91,8 +100,30 @@ def create_import_job(*, owner: Entity, uploaded_by, uploaded_file, only_valid_r
     job.file.save(f"import.{file_format}", ContentFile(content), save=False)
     job.save()
     log(instance=job, action="push.import.uploaded", user=uploaded_by)
+    _queue(job, confirm_moves=confirm_moves)
+    return job
+
+
+def _queue(job: ImportJob, *, confirm_moves: bool) -> None:
     language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: run_import_task.enqueue(job.pk, language))
+    transaction.on_commit(lambda: run_import_task.enqueue(job.pk, language, confirm_moves))
+
+
+def pending_moves(job: ImportJob) -> list:
+    """The moves to another Comune that stopped the job, as report rows."""
+    if job.status != ImportStatus.INVALID:
+        return []
+    return [error for error in job.errors if len(error) > 4 and error[4] == MOVE_PENDING]
+
+
+def confirm_import_moves(*, job: ImportJob, user) -> ImportJob:
+    """After reading which units would change Comune, import the file with those moves."""
+    check_can_write_stock(user, job.owner)
+    if not pending_moves(job):
+        raise ValidationError(_("This import has no moves waiting for confirmation."), code="state")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING, processed_rows=0, finished_at=None)
+    _queue(job, confirm_moves=True)
+    job.refresh_from_db()
     return job
 
 
@@ -104,16 +135,32 @@ def import_only_valid_rows(*, job: ImportJob, user) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.PENDING, only_valid_rows=True, processed_rows=0, finished_at=None
     )
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: run_import_task.enqueue(job.pk, language))
+    _queue(job, confirm_moves=False)
     job.refresh_from_db()
     return job
 
 
 @task()
-def run_import_task(job_id: int, language: str = "it"):
+def run_import_task(job_id: int, language: str = "it", confirm_moves: bool = False):
     with translation.override(language):
-        run_import(ImportJob.objects.select_related("owner", "uploaded_by").get(pk=job_id))
+        run_import(ImportJob.objects.select_related("owner", "uploaded_by").get(pk=job_id), confirm_moves=confirm_moves)
+
+
+# A fifth element on a report row marks a move to another Comune (waiting, or made).
+MOVE_PENDING, MOVE_DONE = "move", "moved"
+
+
+def _move_rows(moves, kind) -> list:
+    from .imports import COLUMNS_BY_KEY
+
+    rows = []
+    for move in moves:
+        if move.unit_id is None:
+            column, value = COLUMNS_BY_KEY["building_id"].header, move.building_id
+        else:
+            column, value = COLUMNS_BY_KEY["unit_id"].header, move.unit_id
+        rows.append([move.row, column, value, move.message if kind == MOVE_PENDING else move.done_message, kind])
+    return rows
 
 
 def _set(job: ImportJob, **fields):
@@ -122,10 +169,10 @@ def _set(job: ImportJob, **fields):
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def run_import(job: ImportJob) -> ImportJob:
+def run_import(job: ImportJob, *, confirm_moves: bool = False) -> ImportJob:
     """Validate the job's file, then write it if every row is valid (or if the officer
-    asked for the valid rows only). Progress is saved as it goes, outside the write
-    transaction, so the status page can show it."""
+    asked for the valid rows only) and no unit changes Comune unless confirmed. Progress is
+    saved as it goes, outside the write transaction, so the status page can show it."""
     _set(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0, failure="")
     try:
         with job.file.open("rb") as handle:
@@ -163,7 +210,26 @@ def run_import(job: ImportJob) -> ImportJob:
             _set(job, status=ImportStatus.INVALID, finished_at=timezone.now())
             return job
         _set(job, status=ImportStatus.WRITING)
-        result = write_stock(parsed, job.owner, user=job.uploaded_by, source=ChangeSource.IMPORT, job=job)
+        try:
+            result = write_stock(
+                parsed,
+                job.owner,
+                user=job.uploaded_by,
+                source=ChangeSource.IMPORT,
+                job=job,
+                confirm_moves=confirm_moves,
+            )
+        except MovesNotConfirmed as refused:
+            moves = _move_rows(refused.moves, MOVE_PENDING)
+            _set(
+                job,
+                status=ImportStatus.INVALID,
+                errors=(errors + moves)[: MAX_ERRORS_KEPT + len(moves)],
+                finished_at=timezone.now(),
+            )
+            return job
+        if result.moves:
+            _set(job, errors=errors + _move_rows(result.moves, MOVE_DONE))
         _set(
             job,
             status=ImportStatus.DONE,
@@ -192,23 +258,34 @@ def _result_data(result: WriteResult) -> dict:
 
 
 def import_file(
-    *, content: bytes, filename: str, owner: Entity, user=None, only_valid_rows=False, source=ChangeSource.IMPORT
+    *,
+    content: bytes,
+    filename: str,
+    owner: Entity,
+    user=None,
+    only_valid_rows=False,
+    source=ChangeSource.IMPORT,
+    confirm_moves=False,
 ):
     """Validate and write a file in one call (shell loads, benchmarks). Returns the parsed
-    file and the write result (None when nothing was written)."""
+    file and the write result (None when nothing was written). Raises MovesNotConfirmed
+    when units would change Comune and `confirm_moves` is not set."""
     table = read_table(content, filename)
     parsed = validate(table, owner)
     if not parsed.may_be_written(only_valid_rows=only_valid_rows):
         return parsed, None
-    return parsed, write_stock(parsed, owner, user=user, source=source)
+    return parsed, write_stock(parsed, owner, user=user, source=source, confirm_moves=confirm_moves)
 
 
 # --- API bulk upsert ----------------------------------------------------------------
 
 
-def upsert_units_from_records(*, records: list[dict], owner: Entity, user) -> tuple[ParsedFile, WriteResult | None]:
+def upsert_units_from_records(
+    *, records: list[dict], owner: Entity, user, confirm_moves=False
+) -> tuple[ParsedFile, WriteResult | None]:
     """The API's bulk upsert: `records` use the same keys as the units file (see
-    registry.imports.UNIT_COLUMNS); all-or-nothing, same validation as a file."""
+    registry.imports.UNIT_COLUMNS); all-or-nothing, same validation as a file. Raises
+    MovesNotConfirmed when units would change Comune and `confirm_moves` is not set."""
     from core.tabular import Table
 
     from .imports import UNIT_COLUMNS
@@ -225,7 +302,7 @@ def upsert_units_from_records(*, records: list[dict], owner: Entity, user) -> tu
     parsed = validate(table, owner)
     if parsed.errors:
         return parsed, None
-    return parsed, write_stock(parsed, owner, user=user, source=ChangeSource.API)
+    return parsed, write_stock(parsed, owner, user=user, source=ChangeSource.API, confirm_moves=confirm_moves)
 
 
 def _api_cell(value):
@@ -259,6 +336,7 @@ def record_admin_change(*, instance, before: dict, user) -> None:
         source=ChangeSource.ADMIN,
         changes=json.loads(json.dumps(changes, default=_json_default)),
     )
+    stock_changed()
 
 
 def snapshot_of(instance) -> dict:
@@ -377,3 +455,33 @@ def counts_by_comune_and_status():
         .annotate(units=Count("id"))
         .order_by("building__comune__code", "status")
     )
+
+
+COUNTS_CACHE_SECONDS = 24 * 3600  # a backstop only: every register write changes the key
+
+
+def cached_counts(*, province: str = "", comune: str = "") -> list[dict]:
+    """The open counts, filtered, from the shared cache. The key carries the register's
+    data version (stock_writer.stock_version), read before the data: a write made after
+    that read changes the version, so a result is never served once the data changed."""
+    version = stock_version()
+    digest = hashlib.sha256(f"{province}\x00{comune}".encode()).hexdigest()[:32]
+    key = f"push:stock-counts:{version}:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        queryset = counts_by_comune_and_status()
+        if province:
+            queryset = queryset.filter(building__comune__province=province)
+        if comune:
+            queryset = queryset.filter(building__comune__code=comune)
+        rows = [
+            {
+                "comune": row["building__comune__code"],
+                "comune_name": row["building__comune__name"],
+                "status": row["status"],
+                "units": row["units"],
+            }
+            for row in queryset
+        ]
+        cache.set(key, rows, COUNTS_CACHE_SECONDS)
+    return rows

@@ -30,6 +30,7 @@ from . import access, stock
 from .imports import EXPORT_HEADERS, IMPORT_HELP, template_rows, unit_export_rows
 from .models import Building, Entity, EntityKind, ImportJob, ImportStatus, PropertyChange, Province, StockSnapshot, Unit
 from .scoped_admin import ItalianExportIndexView, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
+from .territory import check_building_in_territory
 
 # --- shared pieces ------------------------------------------------------------------
 
@@ -60,13 +61,20 @@ class NoCreateNoDeletePermissionHelper(ScopedPermissionHelper):
 
 
 class RecordingEditView(EditView):
-    """Edit view that writes the changed fields to the register's history."""
+    """Edit view that writes the changed fields to the register's history, and keeps a
+    building in its owner's territory (registry.territory), whatever the form posts."""
 
     def dispatch(self, request, *args, **kwargs):
         self.before = stock.snapshot_of(self.instance)
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        building = form.instance if isinstance(form.instance, Building) else None
+        if building is not None and building.comune_id:
+            problem = check_building_in_territory(building.owner, building.comune)
+            if problem:
+                form.add_error("comune" if "comune" in form.fields else None, problem)
+                return self.form_invalid(form)
         response = super().form_valid(form)
         stock.record_admin_change(instance=self.instance, before=self.before, user=self.request.user)
         return response
@@ -95,6 +103,11 @@ class SelectRelatedFilter(RelatedFieldListFilter):
     entity_kinds = (EntityKind.ARCA, EntityKind.COMUNE)
 
     def __init__(self, field, request, params, model, model_admin, field_path):
+        # The drop-down's "All" submits the parameter empty: that is no filter at all, not a
+        # lookup of an empty id (which the list would refuse as a bad request).
+        own_kwarg = f"{field_path}__{field.target_field.name}__exact"
+        if params.get(own_kwarg) == [""]:
+            del params[own_kwarg]
         super().__init__(field, request, params, model, model_admin, field_path)
         own = set(self.expected_parameters()) | {"p", "export"}
         self.other_params = [(key, value) for key, values in request.GET.lists() if key not in own for value in values]
@@ -356,6 +369,13 @@ class ImportForm(forms.Form):
             attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+    confirm_moves = forms.BooleanField(
+        label=gettext_lazy("Units in this file may move to another Comune"),
+        help_text=gettext_lazy(
+            "Leave unticked: if the file would move existing units to another Comune, the report lists them and asks you to confirm."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -379,7 +399,10 @@ class ImportCreateView(ServiceFormView):
     def form_valid(self, form):
         try:
             job = stock.create_import_job(
-                owner=form.cleaned_data["owner"], uploaded_by=self.request.user, uploaded_file=form.cleaned_data["file"]
+                owner=form.cleaned_data["owner"],
+                uploaded_by=self.request.user,
+                uploaded_file=form.cleaned_data["file"],
+                confirm_moves=form.cleaned_data["confirm_moves"],
             )
         except ValidationError as error:
             form.add_error("file", error)
@@ -388,23 +411,39 @@ class ImportCreateView(ServiceFormView):
 
 
 class ImportInspectView(InspectView):
-    """The status page of an import: progress while running, then the report."""
+    """The status page of an import: progress while running, then the report. A file that
+    would move units to another Comune stops with the list of moves and a button that
+    confirms them (posted to this same page)."""
 
     shown_errors = 500
 
     def get_context_data(self, **kwargs):
         job = self.instance
+        pending_moves = stock.pending_moves(job)
+        may_write = stock.check_can_write_stock_silently(self.request.user, job.owner)
         return super().get_context_data(
             job=job,
             errors=job.errors[: self.shown_errors],
             more_errors=max(0, len(job.errors) - self.shown_errors),
             can_import_valid=job.status == ImportStatus.INVALID
+            and not pending_moves
             and job.error_rows < job.total_rows
             and not any(error[0] in (0, 1) for error in job.errors)
-            and stock.check_can_write_stock_silently(self.request.user, job.owner),
+            and may_write,
+            pending_moves=len(pending_moves),
+            can_confirm_moves=bool(pending_moves) and may_write,
             refresh=not job.is_finished,
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != "confirm_moves":
+            raise Http404
+        try:
+            stock.confirm_import_moves(job=self.instance, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.url_helper.get_action_url("inspect", self.instance.pk))
 
 
 class ImportPermissionHelper(ScopedPermissionHelper):
@@ -575,7 +614,7 @@ def import_report(request, pk):
     """The error report of an import as a CSV a clerk can open in Excel."""
     job = _visible_job(request, pk)
     handle = io.StringIO()
-    write_csv([_("Row"), _("Column"), _("Value"), _("Problem")], job.errors, handle)
+    write_csv([_("Row"), _("Column"), _("Value"), _("Problem")], (error[:4] for error in job.errors), handle)
     response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="errori-importazione-{job.pk}.csv"'
     return response
@@ -583,7 +622,7 @@ def import_report(request, pk):
 
 def import_file_download(request, pk):
     job = _visible_job(request, pk)
-    return private_download(job.file, job.original_name)
+    return private_download(job.file, job.original_name, request=request, instance=job, kind="import_file")
 
 
 @require_POST

@@ -3,8 +3,12 @@
 - /api/v1/buildings, /api/v1/units: scoped by the access rule (owners see their stock, the
   Region all), with the admin's filters;
 - /api/v1/units/bulk-upsert: an owner's system creates and updates its units in one
-  all-or-nothing call, with the same validation as a file import;
-- /api/v1/stock/counts: open data, units per Comune and status, for anyone.
+  all-or-nothing call, with the same validation as a file import (the owner's territory
+  included); moving existing units to another Comune needs `"confirm_moves": true`;
+- /api/v1/stock/counts: open data, units per Comune and status, for anyone, from the
+  shared cache (keyed on the register's data version, so never stale).
+
+Buildings and units are read-only here: the bulk upsert is the API's only write.
 """
 
 import django_filters
@@ -31,6 +35,7 @@ from .models import (
     Unit,
     UnitUse,
 )
+from .stock_writer import MovesNotConfirmed
 
 MAX_BULK_UNITS = 20000
 UNIT_API_FIELDS = ("push_id", "owner", "local_id", "building", *UNIT_FIELDS, "updated_at")
@@ -235,12 +240,15 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             "template in the admin). Units are matched on `unit_id` within the owner: new ones are "
             "created, changed ones updated, identical ones left alone. If any record is invalid "
             "nothing is written and the answer lists every problem. `owner` (a PUSH code) is needed "
-            "only by callers who act for more than one entity."
+            "only by callers who act for more than one entity. Every building must lie in the "
+            "owner's territory. If existing units would change Comune the call is refused with 409 "
+            "listing them, unless `confirm_moves` is true."
         ),
         request=inline_serializer(
             "UnitBulkUpsert",
             {
                 "owner": serializers.CharField(required=False),
+                "confirm_moves": serializers.BooleanField(required=False, default=False),
                 "units": serializers.ListField(child=UnitRecordSerializer),
             },
         ),
@@ -257,6 +265,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             ),
             400: OpenApiResponse(description="Invalid records: problem+json with `errors`, nothing written."),
             403: OpenApiResponse(description="The caller may not change this owner's stock."),
+            409: OpenApiResponse(description="Units would change Comune: problem+json listing them, nothing written."),
+            413: OpenApiResponse(description="The body is larger than the limit; nothing was read."),
         },
     )
     @action(detail=False, methods=["post"], url_path="bulk-upsert")
@@ -266,8 +276,33 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"units": [_("A list of unit records is required.")]})
         if len(records) > MAX_BULK_UNITS:
             raise ValidationError({"units": [_("At most %(count)d units per call.") % {"count": MAX_BULK_UNITS}]})
+        confirm_moves = request.data.get("confirm_moves", False)
+        if not isinstance(confirm_moves, bool):
+            raise ValidationError({"confirm_moves": [_("Write true or false.")]})
         owner = self._owner(request)
-        parsed, result = stock.upsert_units_from_records(records=records, owner=owner, user=request.user)
+        try:
+            parsed, result = stock.upsert_units_from_records(
+                records=records, owner=owner, user=request.user, confirm_moves=confirm_moves
+            )
+        except MovesNotConfirmed as refused:
+            body = problem(
+                409,
+                _("Units would change Comune"),
+                _(
+                    "%(count)d units or buildings would move to another Comune; nothing was written. Send confirm_moves: true to move them."
+                )
+                % {"count": len(refused.moves)},
+                errors=[
+                    {
+                        "record": move.row,
+                        "field": "unit_id" if move.unit_id else "building_id",
+                        "value": move.unit_id or move.building_id,
+                        "message": move.message,
+                    }
+                    for move in refused.moves[:1000]
+                ],
+            )
+            return Response(body, status=status.HTTP_409_CONFLICT, content_type="application/problem+json")
         if result is None:
             errors = [
                 {
@@ -335,23 +370,8 @@ class StockCountsView(APIView):
         ),
     )
     def get(self, request):
-        rows = stock.counts_by_comune_and_status()
-        province = request.query_params.get("province")
-        if province:
-            if province not in Province.values:
-                raise ValidationError({"province": [_("Unknown province.")]})
-            rows = rows.filter(building__comune__province=province)
-        comune = request.query_params.get("comune")
-        if comune:
-            rows = rows.filter(building__comune__code=comune)
-        return Response(
-            [
-                {
-                    "comune": row["building__comune__code"],
-                    "comune_name": row["building__comune__name"],
-                    "status": row["status"],
-                    "units": row["units"],
-                }
-                for row in rows
-            ]
-        )
+        province = request.query_params.get("province") or ""
+        if province and province not in Province.values:
+            raise ValidationError({"province": [_("Unknown province.")]})
+        comune = request.query_params.get("comune") or ""
+        return Response(stock.cached_counts(province=province, comune=comune))

@@ -20,7 +20,7 @@ EXAMPLE = {column.key: column.example for column in UNIT_COLUMNS}
 def row(**values):
     """A unit row as an office writes it (strings), from the template's example."""
     data = dict(EXAMPLE)
-    data.update({"comune_code": "075035", "manager_code": ""})
+    data.update({"unit_id": "3122", "building_id": "F-0451", "comune_code": "075035", "manager_code": ""})
     data.update(values)
     return [data[column.key] for column in UNIT_COLUMNS]
 
@@ -494,16 +494,68 @@ def test_template_downloads_have_the_expected_columns(client, arca_officer):
     assert [cell.value for cell in sheet[1]] == HEADERS
 
 
-def test_the_template_itself_imports(owner):
+def template_csv(**changes):
     from core.tabular import write_csv
     from registry.imports import template_rows
 
     headers, rows = template_rows()
-    rows[0][HEADERS.index("Comune ISTAT")] = "075035"
-    rows[0][HEADERS.index("Codice ente gestore")] = ""
+    for header, value in changes.items():
+        rows[0][HEADERS.index(header)] = value
     handle = io.StringIO()
     write_csv(headers, rows, handle)
-    parsed, result = do_import(owner, handle.getvalue().encode("utf-8"))
+    return handle.getvalue().encode("utf-8")
+
+
+def test_the_template_with_its_example_ids_replaced_imports(owner):
+    content = template_csv(**{"Comune ISTAT": "075035", "Codice ente gestore": "", "ID alloggio": "A-1"})
+    parsed, result = do_import(owner, content)
+    assert result is not None, messages(parsed)
+
+
+def test_the_template_uploaded_unchanged_is_refused_by_name_and_touches_no_real_unit(owner, load_stock):
+    """The template's example once used unit id 3122, a real unit of ARCA Sud Salento:
+    uploading the template unchanged moved it into a new building in Bari."""
+    load_stock(ARCA_SUD_SALENTO, 5)
+    before = list(Unit.objects.order_by("pk").values_list("push_id", "building_id", "status"))
+    for content in (template_csv(), template_csv(**{"Comune ISTAT": "075035", "Codice ente gestore": ""})):
+        parsed, result = do_import(owner, content)
+        assert result is None
+        assert [(e.row, e.column, e.value) for e in parsed.errors][-1] == (2, "ID alloggio", "ESEMPIO-1")
+        assert "template's example row" in messages(parsed)[-1]
+    assert list(Unit.objects.order_by("pk").values_list("push_id", "building_id", "status")) == before
+    assert not Unit.objects.filter(local_id__istartswith="ESEMPIO").exists()
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_naming_row_and_column(owner):
+    """An unquoted ';' in an address shifts the row: one cell more than the header. Before,
+    the extra cell was dropped and the unit written with the wrong values."""
+    good = csv_bytes([row(unit_id="101", building_id="F1")]).decode("utf-8-sig")
+    lines = good.rstrip("\r\n").split("\r\n")
+    lines.append(lines[1].replace("101;F1;075035;Via Giuseppe Fanelli", "102;F1;075035;Via Fanelli; angolo Via Roma", 1))
+    parsed, result = do_import(owner, "\r\n".join(lines).encode("utf-8"))
+    assert result is None
+    stray = [e for e in parsed.errors if "past the last column" in e.message]
+    assert [(e.row, e.column, e.value) for e in stray] == [(3, "39 (AM)", "15/01/2026")]
+    assert parsed.error_rows == {3}
+    assert_nothing_written()
+
+
+def test_text_typed_after_the_last_column_of_an_xlsx_is_refused(owner):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(row(unit_id="101", building_id="F1") + [None, "nota: chiavi al portiere"])
+    handle = io.BytesIO()
+    workbook.save(handle)
+    parsed, result = do_import(owner, handle.getvalue(), "alloggi.xlsx")
+    assert result is None
+    assert [(e.row, e.column, e.value) for e in parsed.errors] == [(2, "40 (AN)", "nota: chiavi al portiere")]
+    assert_nothing_written()
+
+
+def test_trailing_empty_separators_are_not_stray_cells(owner):
+    content = csv_bytes([row(unit_id="101", building_id="F1") + ["", "", ""]])
+    parsed, result = do_import(owner, content)
     assert result is not None, messages(parsed)
 
 
