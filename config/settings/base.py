@@ -220,6 +220,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
     "DATETIME_FORMAT": "iso-8601",
+    # JSON bodies are bounded (PUSH_MAX_JSON_BYTES) before they are read.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Counted in the shared cache, per client address (core.client) or per user.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.AnonymousThrottle", "core.api.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("PUSH_API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("PUSH_API_USER_RATE", "1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PUSH API",
@@ -242,6 +254,20 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Largest spreadsheet accepted by the upload screens and the API.
 PUSH_MAX_IMPORT_BYTES = int(os.environ.get("PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024))
+# Limits of every spreadsheet read (units, applicant lists), checked before a workbook is
+# expanded and again while it is read (core/tabular.py). A real 100,000-row sheet unpacks
+# to about 170 MB and compresses about 10 times; Excel holds at most 32,767 characters a cell.
+PUSH_MAX_UNPACKED_BYTES = int(os.environ.get("PUSH_MAX_UNPACKED_BYTES", 200 * 1024 * 1024))
+PUSH_MAX_COMPRESSION_RATIO = int(os.environ.get("PUSH_MAX_COMPRESSION_RATIO", 100))
+PUSH_MAX_SHEETS = int(os.environ.get("PUSH_MAX_SHEETS", 20))
+PUSH_MAX_ROWS = int(os.environ.get("PUSH_MAX_ROWS", 250_000))
+PUSH_MAX_COLUMNS = int(os.environ.get("PUSH_MAX_COLUMNS", 100))
+PUSH_MAX_CELL_CHARS = int(os.environ.get("PUSH_MAX_CELL_CHARS", 32_767))
+PUSH_MAX_CSV_LINE_CHARS = int(os.environ.get("PUSH_MAX_CSV_LINE_CHARS", 65_536))
+# Largest JSON body an API endpoint reads (the bulk upsert of 20,000 units is about 15 MB).
+PUSH_MAX_JSON_BYTES = int(os.environ.get("PUSH_MAX_JSON_BYTES", 16 * 1024 * 1024))
+# Largest page of an API list (?limit=).
+PUSH_API_MAX_PAGE_SIZE = int(os.environ.get("PUSH_API_MAX_PAGE_SIZE", 500))
 
 # Cache of the public pages for anonymous readers (cms/page_cache.py). In production with
 # several workers set REDIS_URL, so that a publication refreshes every worker at once.
