@@ -9,11 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from config.api_v2 import api_router
 from core.admin_guards import guarded_admin_urls
+from registry import signin
 
 # The Django admin (django.contrib.admin) is installed for wagtail-modeladmin's list
 # filters but deliberately not routed: all administration happens in the Wagtail admin.
 urlpatterns = [
     *guarded_admin_urls(),
+    # Throttled and audited password reset, accreditation set-password links.
+    *signin.admin_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("config.api_urls")),

@@ -7,8 +7,8 @@ entries, shown in each object's history) and e-mails leave only after the commit
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from . import access
 from .models import (
     AccreditationRequest,
     AccreditationState,
+    Area,
     Entity,
     EntityKind,
     Membership,
@@ -38,7 +39,17 @@ User = get_user_model()
 
 
 class AccreditationConflict(ValidationError):
-    """The request clashes with a pending request, an existing membership or another person."""
+    """The request clashes with a pending request, an existing membership or another person.
+
+    ``recipient`` is the address on file that may be told the details (the pending
+    request's, the accredited person's, the owner of the e-mail address) and ``details``
+    what the e-mail about it needs; the public form never shows them (see
+    ``receive_accreditation_request``)."""
+
+    def __init__(self, message, code=None, *, recipient: str = "", details: dict | None = None):
+        super().__init__(message, code=code)
+        self.recipient = recipient
+        self.details = details or {}
 
 
 @dataclass(frozen=True)
@@ -76,20 +87,33 @@ def _check_conflicts(application: AccreditationApplication) -> None:
                 "reference": pending_same.reference,
             },
             code="duplicate",
+            recipient=pending_same.email,
+            details={"pending": pending_same},
         )
-    if Membership.objects.active().filter(user__fiscal_code=application.fiscal_code, **same_role).exists():
+    accredited = (
+        Membership.objects.active()
+        .filter(user__fiscal_code=application.fiscal_code, **same_role)
+        .select_related("user", "entity")
+        .first()
+    )
+    if accredited:
         raise AccreditationConflict(
             _("This person is already accredited for this entity with this role and area."),
             code="already_accredited",
+            recipient=accredited.user.email,
+            details={"membership": accredited},
         )
-    email_owner = User.objects.filter(email__iexact=application.email).exclude(fiscal_code=application.fiscal_code)
-    if email_owner.exists():
+    email_owner = (
+        User.objects.filter(email__iexact=application.email).exclude(fiscal_code=application.fiscal_code).first()
+    )
+    if email_owner:
         raise AccreditationConflict(
             _(
                 "This e-mail address already belongs to another person registered in PUSH. "
                 "Use your own personal or office address."
             ),
             code="email_taken",
+            recipient=email_owner.email,
         )
     if application.role == Role.LEGAL_REPRESENTATIVE:
         other_pending = (
@@ -107,6 +131,8 @@ def _check_conflicts(application: AccreditationApplication) -> None:
                     "Region's housing policy office."
                 ),
                 code="legal_representative_pending",
+                # A fact about the entity, not about a person: the applicant may learn it.
+                recipient=application.email,
             )
 
 
@@ -136,12 +162,50 @@ def submit_accreditation_request(application: AccreditationApplication) -> Accre
         except IntegrityError:
             # Two identical requests sent at the same moment: the database kept one.
             request_obj.designation_act.delete(save=False)
+            pending = AccreditationRequest.objects.filter(
+                fiscal_code=application.fiscal_code,
+                entity=application.entity,
+                role=application.role,
+                area=application.area,
+                status=RequestStatus.PENDING,
+            ).first()
             raise AccreditationConflict(
-                _("An identical request is already waiting for the Region's decision."), code="duplicate"
+                _("An identical request is already waiting for the Region's decision."),
+                code="duplicate",
+                recipient=pending.email if pending else "",
+                details={"pending": pending},
             )
         log(instance=request_obj, action="push.accreditation.submitted", user=None)
         transaction.on_commit(lambda: _notify_submitted(request_obj))
     return request_obj
+
+
+def receive_accreditation_request(application: AccreditationApplication) -> AccreditationRequest | None:
+    """The public form's use case: record the request, or, when it clashes with what PUSH
+    holds (a pending request, an accreditation, another person's e-mail address), record
+    nothing and tell the details by e-mail to the address on file, never to the page.
+
+    The page answers the same in every case, so that the form cannot be used to learn
+    whether a codice fiscale or an address is known to PUSH. Returns the new request, or
+    None when nothing was recorded. Invalid designation acts still raise ValidationError:
+    they say something about the upload, not about anyone on file."""
+    try:
+        return submit_accreditation_request(application)
+    except AccreditationConflict as conflict:
+        if conflict.recipient:
+            context = {
+                "code": conflict.code,
+                "entity": application.entity,
+                "role": dict(Role.choices).get(application.role, application.role),
+                "area": Area(application.area).label if application.area else "",
+                **conflict.details,
+            }
+            recipient = conflict.recipient
+            transaction.on_commit(lambda: _send("accreditation_not_recorded", context, [recipient]))
+        pending = conflict.details.get("pending")
+        if pending is not None:
+            log(instance=pending, action="push.accreditation.repeated", user=None)
+        return None
 
 
 def _require_decider(user) -> None:
@@ -261,8 +325,6 @@ def _link_or_create_user(request_obj: AccreditationRequest):
 
 
 def _absolute(path: str) -> str:
-    from django.conf import settings
-
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
@@ -296,9 +358,12 @@ def _notify_submitted(request_obj: AccreditationRequest) -> None:
 def _notify_approved(request_obj: AccreditationRequest, user) -> None:
     context = {"request": request_obj, "user": user, "login_url": _absolute(reverse("wagtailadmin_login"))}
     if not user.has_usable_password():
+        from .signin import set_password_token_generator
+
         uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        context["set_password_url"] = _absolute(reverse("wagtailadmin_password_reset_confirm", args=[uid, token]))
+        token = set_password_token_generator.make_token(user)
+        context["set_password_url"] = _absolute(reverse("registry_set_password", args=[uid, token]))
+        context["link_days"] = settings.PUSH_SET_PASSWORD_LINK_DAYS
     _send("accreditation_approved", context, [user.email])
 
 

@@ -38,3 +38,41 @@ def entity_changed(sender, instance, created, update_fields=None, **kwargs):
 
     for user in get_user_model().objects.filter(memberships__entity=instance).distinct():
         roles.sync_user_groups(user)
+
+
+# --- signing in: audit entries and the session's start ----------------------------------
+
+from axes.signals import user_locked_out  # noqa: E402
+from django.contrib.auth.signals import user_logged_in, user_login_failed  # noqa: E402
+
+
+@receiver(user_logged_in)
+def signed_in(sender, request, user, **kwargs):
+    from .accounts import mark_session_start
+    from .signin import audit
+
+    if request is None:
+        return
+    audit(user, "push.signin.succeeded", request, by=user)
+    if hasattr(request, "session"):
+        mark_session_start(request.session)
+
+
+@receiver(user_login_failed)
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Attempts on names that are no account are kept by axes (AccessFailureLog) only:
+    # the audit log is per object.
+    from .signin import account_named, audit
+
+    user = account_named((credentials or {}).get("username"))
+    if user is not None:
+        audit(user, "push.signin.failed", request)
+
+
+@receiver(user_locked_out)
+def signin_locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    from .signin import account_named, audit
+
+    user = account_named((getattr(request, "axes_credentials", None) or {}).get("username"))
+    if user is not None:
+        audit(user, "push.signin.refused", request)

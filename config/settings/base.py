@@ -2,6 +2,7 @@
 environment variables; `dev`, `test` and `production` only adjust what they must."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import bootstrap_italia_template
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "registry.users_app.UsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +88,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "registry.accounts.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,15 +129,61 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
+# django-axes first: it refuses locked-out accounts and addresses before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
-# A set-password link sent on accreditation stays valid for a week (seconds).
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+# A password-reset link is valid for hours (seconds); the set-password link sent when an
+# accreditation is approved has its own token generator and validity (registry/signin.py).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PUSH_PASSWORD_RESET_HOURS", "3")) * 3600
+PUSH_SET_PASSWORD_LINK_DAYS = int(os.environ.get("PUSH_SET_PASSWORD_LINK_DAYS", "7"))
+WAGTAILADMIN_USER_LOGIN_FORM = "registry.signin.LoginForm"
+
+# Sessions: idle timeout (the store's expiry, renewed by every request) and an absolute
+# lifetime from sign-in (registry.accounts.SessionLifetimeMiddleware).
+PUSH_SESSION_IDLE_MINUTES = int(os.environ.get("PUSH_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = PUSH_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+PUSH_SESSION_MAX_HOURS = int(os.environ.get("PUSH_SESSION_MAX_HOURS", "12"))
+
+# Sign-in lockout (django-axes, state in the database so that every server process shares
+# it): an account after AXES_FAILURE_LIMIT failures, a client address after
+# PUSH_SIGNIN_ADDRESS_FAILURE_LIMIT, each for PUSH_SIGNIN_COOLOFF_MINUTES after the last
+# failure (registry/signin.py).
+AXES_HANDLER = "registry.signin.SignInAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("PUSH_SIGNIN_ACCOUNT_FAILURE_LIMIT", "10"))
+PUSH_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("PUSH_SIGNIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PUSH_SIGNIN_COOLOFF_MINUTES", "15")))
+# The lock-out ends after the cool-off even if an attacker keeps trying: otherwise anyone
+# could keep someone else's account closed for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
+AXES_USERNAME_CALLABLE = "registry.signin.signin_username"
+AXES_LOCKOUT_CALLABLE = "registry.signin.lockout_response"
+# One row per failure (and per success in AccessLog): the sign-in audit trail, including
+# names that are no account. Attempts never store the password.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "email"]
+# Password-reset requests per hour: per client address (answered 429) and per target
+# e-mail address (nothing more is sent, the page stays the same).
+PUSH_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("PUSH_PASSWORD_RESET_PER_ADDRESS", "10"))
+PUSH_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("PUSH_PASSWORD_RESET_PER_EMAIL", "3"))
+# Accreditation requests per hour from one client address (registry/views.py).
+PUSH_ACCREDITATION_REQUESTS_PER_HOUR = int(os.environ.get("PUSH_ACCREDITATION_REQUESTS_PER_HOUR", "20"))
+# The client address behind our reverse proxies (core/client.py): the request header the
+# proxy appends the peer's address to (as in request.META, e.g. HTTP_X_FORWARDED_FOR; empty
+# = no proxy, REMOTE_ADDR), and how many proxies of ours are in front of the application.
+PUSH_TRUSTED_PROXY_HEADER = os.environ.get("PUSH_TRUSTED_PROXY_HEADER", "")
+PUSH_TRUSTED_PROXY_COUNT = int(os.environ.get("PUSH_TRUSTED_PROXY_COUNT", "1"))
 
 # Internationalisation: Italian first, English available.
 LANGUAGE_CODE = "it"

@@ -2,11 +2,16 @@
 decision in the admin, e-mails, audit log."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
+from django.http.multipartparser import MultiPartParser
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from registry.models import AccreditationRequest, AccreditationState, Area, Entity, Membership, RequestStatus, Role
@@ -65,12 +70,14 @@ def test_full_flow_request_then_approval_creates_account_membership_and_sends_se
     assert response.status_code == 302
     sent_page = client.get(response["Location"])
     request_obj = AccreditationRequest.objects.get()
-    assert request_obj.reference in sent_page.content.decode()
+    assert "registry/accreditation_sent.html" in [template.name for template in sent_page.templates]
     assert request_obj.status == RequestStatus.PENDING
     assert request_obj.fiscal_code == data["fiscal_code"]
     assert len(request_obj.designation_act_sha256) == 64
-    # The requester gets a receipt, the regional administrator a notice.
+    # The requester gets a receipt with the reference, the regional administrator a notice.
     assert {tuple(message.to) for message in mail.outbox} == {(data["email"],), (region_admin.email,)}
+    receipt = next(message for message in mail.outbox if message.to == [data["email"]])
+    assert request_obj.reference in receipt.subject and request_obj.designation_act_sha256 in receipt.body
     mail.outbox.clear()
 
     client.force_login(region_admin)
@@ -96,7 +103,7 @@ def test_full_flow_request_then_approval_creates_account_membership_and_sends_se
     # The e-mail carries a working set-password link.
     [message] = mail.outbox
     assert message.to == [data["email"]]
-    link = re.search(r"http://[^\s]+/admin/password_reset/confirm/[^\s]+", message.body).group(0)
+    link = re.search(r"http://[^\s]+/admin/set-password/[^\s]+", message.body).group(0)
     client.logout()
     path = link.replace("http://localhost:8000", "")
     response = client.get(path, follow=True)
@@ -108,7 +115,8 @@ def test_full_flow_request_then_approval_creates_account_membership_and_sends_se
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Una-Password-Lunga-42")
-    assert client.login(username=user.username, password="Una-Password-Lunga-42")
+    signed_in = client.post("/admin/login/", {"username": user.username, "password": "Una-Password-Lunga-42"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
 
 
 def test_legal_representative_approval_accredits_the_entity(client, lecce, region_admin, pdf_file):
@@ -219,44 +227,169 @@ def test_the_region_cannot_be_requested(client, entities, pdf_file):
     assert "entity" in response.context["form"].errors
 
 
-def test_duplicate_request_gets_a_clear_message(client, lecce, pdf_file):
-    data = form_data(lecce)
-    post_request(client, data, pdf_file())
+# --- the form is no oracle: the same page whatever PUSH holds, the truth by e-mail ---------
 
-    response = post_request(client, data, pdf_file())
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
-    assert response.status_code == 400
-    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["duplicate"]
+
+def sent_page(client, data, upload):
+    """Post the form and follow to the page the requester reads; the CSRF token apart."""
+    response = post_request(client, data, upload)
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return response["Location"], CSRF.sub(b"", page.content)
+
+
+def test_a_fresh_request_gets_the_neutral_page_without_reference(client, lecce, pdf_file):
+    location, page = sent_page(client, form_data(lecce), pdf_file())
+
+    assert location == "/accreditamento/inviata/"
+    assert AccreditationRequest.objects.get().reference.encode() not in page
+
+
+def test_a_repeated_pending_request_gets_the_same_page_and_the_details_by_e_mail_only(
+    client, lecce, pdf_file, django_capture_on_commit_callbacks
+):
+    data = form_data(lecce, email="lucia@comune.lecce.example.it")
+    fresh_location, fresh = sent_page(client, data, pdf_file())
+    pending = AccreditationRequest.objects.get()
+    mail.outbox.clear()
+
+    # Someone else, with their own address, sends a request for Lucia's codice fiscale.
+    with django_capture_on_commit_callbacks(execute=True):
+        location, page = sent_page(Client(), {**data, "email": "curioso@example.it"}, pdf_file())
+
+    assert (location, page) == (fresh_location, fresh)
+    assert pending.reference.encode() not in page
     assert AccreditationRequest.objects.count() == 1
-    assert AccreditationRequest.objects.get().reference in response.content.decode()
+    # The details go to the address on file (the pending request's), not to the one typed.
+    [message] = mail.outbox
+    assert message.to == ["lucia@comune.lecce.example.it"]
+    assert pending.reference in message.body
+    assert timezone.localtime(pending.submitted_at).strftime("%d/%m/%Y") in message.body
 
 
-def test_request_by_someone_already_accredited_is_refused(client, entities, pdf_file, bari_officer):
+def test_a_request_for_someone_already_accredited_gets_the_same_page(
+    client, entities, pdf_file, bari_officer, django_capture_on_commit_callbacks
+):
+    _location, fresh = sent_page(client, form_data(entities[BARI], area=Area.PROPERTY_REGISTER), pdf_file())
+    mail.outbox.clear()
+
     data = form_data(
-        entities[BARI], fiscal_code=bari_officer.fiscal_code, email=bari_officer.email, area=Area.PROPERTY_REGISTER
+        entities[BARI], fiscal_code=bari_officer.fiscal_code, email="altro@example.it", area=Area.PROPERTY_REGISTER
     )
-    response = post_request(client, data, pdf_file())
-    assert response.status_code == 400
-    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["already_accredited"]
+    with django_capture_on_commit_callbacks(execute=True):
+        _location, page = sent_page(Client(), data, pdf_file())
+
+    assert page == fresh
+    assert AccreditationRequest.objects.filter(fiscal_code=bari_officer.fiscal_code).count() == 0
+    [message] = mail.outbox
+    assert message.to == [bari_officer.email]
+    assert bari_officer.username in message.body
 
 
-def test_an_email_of_another_person_is_a_conflict(client, lecce, pdf_file, bari_officer):
-    response = post_request(client, form_data(lecce, email=bari_officer.email), pdf_file())
-    assert response.status_code == 400
-    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == ["email_taken"]
+def test_an_e_mail_of_another_person_gets_the_same_page_and_only_its_owner_is_told(
+    client, lecce, pdf_file, bari_officer, django_capture_on_commit_callbacks
+):
+    _location, fresh = sent_page(client, form_data(lecce), pdf_file())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _location, page = sent_page(Client(), form_data(lecce, email=bari_officer.email), pdf_file())
+
+    assert page == fresh
+    assert AccreditationRequest.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == [bari_officer.email]
+    assert bari_officer.fiscal_code not in message.body
 
 
-def test_two_people_cannot_both_be_pending_legal_representative(client, lecce, pdf_file):
-    post_request(client, form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area=""), pdf_file())
-    response = post_request(
-        client,
-        form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area="", email="altro@example.it"),
-        pdf_file(),
+def test_a_second_pending_legal_representative_gets_the_same_page(
+    client, lecce, pdf_file, django_capture_on_commit_callbacks
+):
+    _location, fresh = sent_page(client, form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area=""), pdf_file())
+    mail.outbox.clear()
+
+    second = form_data(lecce, role=Role.LEGAL_REPRESENTATIVE, area="", email="altro@example.it")
+    with django_capture_on_commit_callbacks(execute=True):
+        _location, page = sent_page(Client(), second, pdf_file())
+
+    assert page == fresh
+    assert AccreditationRequest.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == ["altro@example.it"]
+
+
+def test_the_sent_page_cannot_be_opened_without_sending(client, entities):
+    response = client.get("/accreditamento/inviata/")
+    assert response.status_code == 302
+    assert response["Location"] == REQUEST_URL
+
+
+# --- the throttle: per client address, shared cache, before the upload is parsed ------------
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.PUSH_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.PUSH_TRUSTED_PROXY_COUNT = 1
+    settings.PUSH_ACCREDITATION_REQUESTS_PER_HOUR = 3
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def post_from(address, data, upload):
+    # Every request reaches the application from the proxy (REMOTE_ADDR); the client's
+    # address is the hop the proxy appended, after whatever the client wrote itself.
+    return Client(REMOTE_ADDR="10.0.0.1").post(
+        REQUEST_URL, {**data, "designation_act": upload}, HTTP_X_FORWARDED_FOR=f"6.6.6.6, {address}"
     )
-    assert response.status_code == 400
-    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == [
-        "legal_representative_pending"
-    ]
+
+
+def test_the_throttle_refuses_the_request_beyond_the_limit_from_one_client_address(behind_proxy, lecce, pdf_file):
+    for n in range(3):
+        response = post_from("203.0.113.7", form_data(lecce, email=f"persona{n}@example.it"), pdf_file())
+        assert response.status_code == 302
+
+    refused = post_from("203.0.113.7", form_data(lecce, email="persona9@example.it"), pdf_file())
+
+    assert refused.status_code == 429
+    assert AccreditationRequest.objects.count() == 3
+    # Another client behind the same proxy is not affected.
+    other = post_from("198.51.100.20", form_data(lecce, email="altra@example.it"), pdf_file())
+    assert other.status_code == 302
+    assert AccreditationRequest.objects.count() == 4
+
+
+def test_the_refusal_says_why_in_the_visitors_language(behind_proxy, lecce, pdf_file):
+    client = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(4):
+        response = client.post(
+            "/en/accreditamento/",
+            {**form_data(lecce, email=f"p{n}@example.it"), "designation_act": pdf_file()},
+            HTTP_X_FORWARDED_FOR="203.0.113.8",
+        )
+    assert response.status_code == 429
+    assert "Too many requests from your connection: try again in an hour." in response.content.decode()
+
+
+def test_a_throttled_request_is_refused_before_its_upload_is_parsed(behind_proxy, lecce, pdf_file):
+    for n in range(3):
+        post_from("203.0.113.9", form_data(lecce, email=f"q{n}@example.it"), pdf_file())
+
+    with mock.patch.object(MultiPartParser, "parse", side_effect=AssertionError("the upload was parsed")):
+        refused = post_from("203.0.113.9", form_data(lecce, email="q9@example.it"), pdf_file())
+
+    assert refused.status_code == 429
+
+
+def test_the_form_still_refuses_posts_without_csrf_token(lecce, pdf_file):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(REQUEST_URL, {**form_data(lecce), "designation_act": pdf_file()})
+    assert response.status_code == 403
+    assert not AccreditationRequest.objects.exists()
 
 
 def test_a_new_legal_representative_replaces_the_previous_one(client, lecce, region_admin, pdf_file, lecce_legal_rep):
