@@ -37,7 +37,7 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
 
     from django.utils import timezone
 
-    from calls.models import Call, Submission
+    from calls.models import ApplicantUpload, Call, Submission
     from registry.models import Unit
 
     load_stock(BARI, 5)
@@ -54,15 +54,20 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         riparto_published_at=now,
     )
     submission = Submission.objects.create(call=call, comune=entities[BARI])
+    upload = ApplicantUpload.objects.create(
+        submission=submission, uploaded_by=bari_legal_rep, original_name="elenco.csv", sha256="0" * 64, size=1
+    )
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
-    samples = {"code": BARI, "push_id": unit.push_id}
+    samples = {"code": BARI, "push_id": unit.push_id, "upload_id": str(upload.pk)}
     # {id} means a different object on each path.
     ids = {
         "/api/v1/buildings/{id}": unit.building_id,
         "/api/v1/calls/{id}": call.pk,
         "/api/v1/calls/{id}/allocation": call.pk,
         "/api/v1/submissions/{id}": submission.pk,
+        "/api/v1/submissions/{id}/duplicates": submission.pk,
+        "/api/v1/submissions/{id}/uploads/{upload_id}": submission.pk,
     }
     checked = 0
     for path, operations in schema["paths"].items():
