@@ -321,6 +321,9 @@ def process_upload(upload: ApplicantUpload) -> ApplicantUpload:
         # The class only: a message may quote the file's content.
         _set(upload, status=UploadStatus.FAILED, failure=type(error).__name__, finished_at=timezone.now())
         _discard_file(upload)
+        # The traceback goes on to the logs and the task's result for the support team;
+        # codici fiscali in its message do not.
+        error.args = tuple(redact_fiscal_codes(arg) if isinstance(arg, str) else arg for arg in error.args)
         raise
     return upload
 

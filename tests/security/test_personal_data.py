@@ -227,3 +227,35 @@ def test_a_list_sealed_under_one_key_is_read_only_with_that_key(tmp_path):
     with override_settings(PUSH_FILE_KEY="another-key-0123456789,first-key-0123456789"):  # rotation
         assert sealed.unseal(storage.open(name)) == b"RSSMRA85T10A662X;3"
     assert b"RSSMRA85T10A662X" not in (tmp_path / name).read_bytes()
+
+
+def test_a_crash_while_checking_a_list_keeps_no_code_in_logs_or_task_results(
+    client, draft, bari_calls_officer, settings, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    code = valid_fiscal_code()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError(f"unexpected value {code}")
+
+    monkeypatch.setattr(services, "parse_applicant_file", crash)
+    settings.PUSH_APPLICANTS_INLINE_BYTES = 10
+    client.force_login(bari_calls_officer)
+    results = []
+    from django_tasks.signals import task_finished
+
+    def keep(sender, task_result, **kwargs):
+        results.append(task_result)
+
+    task_finished.connect(keep)
+    try:
+        with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+            upload_through_the_admin(client, draft, applicants_csv([applicant(code)]))
+    finally:
+        task_finished.disconnect(keep)
+    upload = ApplicantUpload.objects.get(submission=draft)
+    assert (upload.status, upload.failure, upload.file.name) == (UploadStatus.FAILED, "RuntimeError", "")
+    [result] = results
+    assert "RuntimeError" in result.errors[0].traceback and code not in result.errors[0].traceback
+    assert code not in "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records)
+    page = client.get(reverse("calls_submission_modeladmin_inspect", args=[draft.pk])).content.decode()
+    assert 'id="upload-status"' in page and code not in page
