@@ -11,6 +11,8 @@ response, not to keep it past that moment.
 Only anonymous GET/HEAD requests for public pages are cached: no session cookie, no admin, no
 API, no forms."""
 
+import secrets
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -30,20 +32,33 @@ SKIPPED_PREFIXES = (
 CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 
-def version() -> int:
+def version() -> str:
+    """The current version, read from the shared cache on every request: never kept in the
+    process, so that a publication seen by one worker is seen by all of them at once.
+
+    A random token rather than a counter: if the cache loses the key (restart, eviction), a
+    counter would start again at 1 and bring back pages cached under 1 before withdrawals; a
+    new token matches no page ever cached."""
     value = cache.get(VERSION_KEY)
     if value is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        value = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        value = cache.get(VERSION_KEY)
     return value
 
 
 def invalidate(**kwargs) -> None:
     """Make every cached page stale (called on publication and on changes to calls)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def create_cache_table(*, using="default", **kwargs) -> None:
+    """With the database cache (`PUSH_CACHE=database`), `migrate` creates its table, so that a
+    deployment cannot forget the separate `createcachetable` step. Idempotent; nothing to do
+    with Redis or the memory cache."""
+    from django.core.management import call_command
+
+    if any(conf["BACKEND"].endswith("DatabaseCache") for conf in settings.CACHES.values()):
+        call_command("createcachetable", database=using, verbosity=0)
 
 
 def _key(request) -> str:

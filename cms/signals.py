@@ -1,11 +1,12 @@
 """Keep the page cache honest: any change to what public pages show makes it stale."""
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from calls.models import Allocation, Call
 
-from .page_cache import invalidate
+from .page_cache import create_cache_table, invalidate
 
 for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
     signal.connect(invalidate, dispatch_uid=f"push-page-cache-{signal!r}")
@@ -20,3 +21,5 @@ def _page_deleted(sender, instance, **kwargs):
 
 
 post_delete.connect(_page_deleted, sender="wagtailcore.Page", dispatch_uid="push-page-cache-page-delete")
+
+post_migrate.connect(create_cache_table, sender=apps.get_app_config("cms"), dispatch_uid="push-cache-table")

@@ -1,6 +1,7 @@
 """Uploaded documents: what we accept and where private files live."""
 
 import hashlib
+import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -75,10 +76,48 @@ def validate_pdf(uploaded, *, max_bytes: int | None = None) -> str:
     return sha256_of(uploaded)
 
 
-def private_download(field_file, filename: str, content_type: str | None = None) -> FileResponse:
-    """Serve a private file as an attachment that browsers neither sniff nor cache. Callers
-    have already checked, with the access rule, that the user may have it."""
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+DOWNLOAD_ACTION = "push.file.downloaded"
+
+
+def log_download(*, request, instance, kind: str, filename: str, sha256: str = "") -> None:
+    """One audit entry per download of a private file: who (the user and the client address),
+    which object (the entry is attached to `instance`, so it shows in its history) and which
+    file (`kind`, e.g. "designation_act", the name given to the browser, its fingerprint)."""
+    from wagtail.log_actions import log
+
+    from core.client import client_address
+
+    log(
+        instance=instance,
+        action=DOWNLOAD_ACTION,
+        user=request.user if request.user.is_authenticated else None,
+        data={"file": kind, "name": filename[:200], "sha256": sha256, "address": client_address(request)},
+    )
+
+
+def private_download(
+    source,
+    filename: str,
+    content_type: str | None = None,
+    *,
+    request=None,
+    instance=None,
+    kind: str = "file",
+    sha256: str = "",
+) -> FileResponse:
+    """Serve a private file as an attachment that browsers neither sniff nor cache, and write
+    the audit entry of the download (log_download): every download of a private file goes
+    through here, so none escapes the log. Callers have already checked, with the access rule,
+    that the user may have it.
+
+    `source` is a stored file (a FieldFile) or the bytes to send (a file decrypted on the way
+    out). `request` and `instance` (the object the file belongs to) are what the audit entry
+    records; a caller that does not pass them yet (calls/admin.py, being moved here) writes
+    its own entry until it does."""
+    if request is not None and instance is not None:
+        log_download(request=request, instance=instance, kind=kind, filename=filename, sha256=sha256)
+    content = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+    response = FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -36,7 +36,13 @@ def designation_act_download(request, pk):
     if not request_obj.designation_act:
         raise Http404
     return private_download(
-        request_obj.designation_act, f"atto-designazione-{request_obj.reference}.pdf", "application/pdf"
+        request_obj.designation_act,
+        f"atto-designazione-{request_obj.reference}.pdf",
+        "application/pdf",
+        request=request,
+        instance=request_obj,
+        kind="designation_act",
+        sha256=request_obj.designation_act_sha256,
     )
 
 
