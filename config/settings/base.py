@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache, so that cached pages carry them too (core/csp.py).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.csp.PushCSPMiddleware",
     # Before sessions, locale and the rest: a cached page costs one cache read and nothing else.
     "cms.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,7 +92,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "registry.accounts.SessionLifetimeMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -228,6 +230,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PUSH Regione Puglia <noreply-push@regione.puglia.it>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The cache holds state that every server process must agree on (the page cache's version,
+# throttles, sign-in lockouts): Redis (`REDIS_URL`) or the database (`PUSH_CACHE=database`,
+# its table created by `migrate`). The per-process memory cache is for one process only:
+# development and tests; production refuses it (production.py).
+SHARED_CACHE_BACKENDS = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.db.DatabaseCache",
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -238,11 +248,46 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("PUSH_CACHE_KEY_PREFIX", "push"),
     }
+elif os.environ.get("PUSH_CACHE") == "database":
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "push_cache",
+    }
+
+# Content-Security-Policy (django-csp, core/csp.py). The public site: our own files only, no
+# inline script or style. Bootstrap Italia's CSS draws icons with data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Under /admin/ only: Wagtail's inline scripts and style attributes, blob: images (uploads
+# previewed before saving) and same-origin frames (the page preview).
+PUSH_ADMIN_CSP_REPLACE = {
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "PUSH – Politiche abitative Regione Puglia"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# No Gravatar: officers' e-mail hashes are not sent to a third party, and the admin's
+# Content-Security-Policy loads images from our own origin only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # On PostgreSQL, full-text search with the Italian dictionary (stemming: "alloggi" finds
 # "alloggio"); elsewhere the backend ignores the option.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "italian"}}

@@ -11,6 +11,15 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not PUSH_PSEUDONYM_KEY:  # noqa: F405
     raise ImproperlyConfigured("PUSH_PSEUDONYM_KEY must be set in production.")
+# Several server processes (and the scheduled-publishing and task workers) must agree on the
+# page cache's version, on throttles and on sign-in lockouts: a per-process cache would let
+# each of them serve withdrawn pages and count attempts on its own.
+if CACHES["default"]["BACKEND"] not in SHARED_CACHE_BACKENDS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "Production needs a cache shared by every server process: set REDIS_URL "
+        "(redis://host:6379/0) or PUSH_CACHE=database (then run `manage.py migrate`, "
+        "which creates the cache table)."
+    )
 if not PUSH_FILE_KEY:  # noqa: F405
     raise ImproperlyConfigured("PUSH_FILE_KEY must be set in production (it encrypts the applicant lists).")
 
