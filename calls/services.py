@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 
 from core.bulk import insert_rows
 from core.files import validate_pdf
-from core.tabular import CellProblem, FileRefused
+from core.tabular import CellProblem, FileRefused, check_spreadsheet_limits
 from registry import access
 from registry.models import Area, Entity, EntityKind, Membership, Role
 
@@ -213,6 +213,8 @@ def receive_applicants_file(*, submission: Submission, uploaded_file, by, backgr
     content = uploaded_file.read(max_list_bytes() + 1)
     check_list_size(len(content))  # the declared size is not trusted
     upload = _store_upload(submission, content, uploaded_file.name or "elenco.csv", by)
+    if upload.is_finished:  # refused by the size limits, nothing stored
+        return upload
     if background is None:
         background = len(content) > settings.PUSH_APPLICANTS_INLINE_BYTES
     if background:
@@ -225,6 +227,9 @@ def receive_applicants_file(*, submission: Submission, uploaded_file, by, backgr
 
 
 def _store_upload(submission: Submission, content: bytes, filename: str, by) -> ApplicantUpload:
+    """Record the upload and keep its file encrypted – unless the spreadsheet limits of
+    core.tabular refuse it (cheap checks, nothing expanded): then it is refused at once,
+    in the request, and nothing is stored or queued."""
     upload = ApplicantUpload(
         submission=submission,
         uploaded_by=by,
@@ -232,6 +237,11 @@ def _store_upload(submission: Submission, content: bytes, filename: str, by) -> 
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
     )
+    try:
+        check_spreadsheet_limits(content, upload.original_name)
+    except FileRefused as refused:
+        upload.save()
+        return _refuse(upload, [CellProblem(0, "", "", redact_fiscal_codes(refused.message))], code=refused.code)
     upload.file.save("list.enc", sealed.seal(content), save=False)
     upload.save()
     return upload

@@ -214,3 +214,16 @@ def test_another_comune_cannot_read_an_upload(draft, bari_calls_officer, entitie
     lecce.force_authenticate(member(LECCE, Role.OFFICER, Area.CALLS))
     response = lecce.get(f"/api/v1/submissions/{draft.pk}/uploads/{upload.pk}")
     assert response.status_code == 404 and "g.csv" not in response.content.decode()
+
+
+def test_a_large_list_over_the_spreadsheet_limits_is_refused_in_the_request_and_never_queued(
+    api, draft, settings, django_capture_on_commit_callbacks
+):
+    settings.PUSH_APPLICANTS_INLINE_BYTES = 10  # would go to the background
+    settings.PUSH_MAX_ROWS = 3
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = post_api(api, draft, applicants_csv(WORKED_EXAMPLES))
+    assert response.status_code == 400 and response.json()["code"] == "rows"
+    assert queued == []
+    upload = ApplicantUpload.objects.get(submission=draft)
+    assert (upload.status, upload.refusal_code, upload.file.name) == (UploadStatus.INVALID, "rows", "")
