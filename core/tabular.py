@@ -23,6 +23,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -157,8 +158,20 @@ def check_spreadsheet_limits(content: bytes, filename: str, *, limits: Limits | 
             pass
 
 
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError)
+
+
 def check_workbook_limits(content: bytes, *, limits: Limits | None = None) -> None:
+    """The workbook part of `check_spreadsheet_limits`; an archive that cannot be read
+    (corrupt data, a bad checksum, encryption) is refused as damaged."""
     limits = limits or Limits.from_settings()
+    try:
+        _check_workbook_limits(content, limits)
+    except _DAMAGED as error:
+        raise FileRefused(_("The Excel file is damaged and cannot be read."), "damaged") from error
+
+
+def _check_workbook_limits(content: bytes, limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()

@@ -88,6 +88,8 @@ def create_import_job(
         check_spreadsheet_limits(content, name)
     except SpreadsheetTooLarge as refused:
         raise ValidationError(refused.message, code=refused.code)
+    except FileRefused:
+        pass  # an unreadable file is reported by the import job, like every other problem
     job = ImportJob(
         owner=owner,
         uploaded_by=uploaded_by,

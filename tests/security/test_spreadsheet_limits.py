@@ -38,11 +38,11 @@ def small_workbook(rows=(("Codice fiscale", "Componenti nucleo"), ("x", 1))) -> 
     return handle.getvalue()
 
 
-def rebuild(content: bytes, replace: dict, add: dict | None = None) -> bytes:
+def rebuild(content: bytes, replace: dict, add: dict | None = None, compression=zipfile.ZIP_DEFLATED) -> bytes:
     """The workbook with some parts replaced (str, bytes, or a callable writing to the part)."""
     source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", compression) as target:
         parts = {info.filename: source.read(info) for info in source.infolist()}
         parts.update(add or {})
         for name, data in parts.items():
@@ -179,6 +179,7 @@ def test_a_dimension_that_lies_about_the_columns_is_caught_while_reading_naming_
 
 
 def test_a_far_away_row_does_not_fill_memory_with_empty_rows(settings):
+    settings.PUSH_MAX_ROWS = 10_000  # the gap is counted, never materialised past the limit
     row = '<row r="1048576"><c r="A1048576" t="n"><v>1</v></c></row>'
     error = refused(with_dimension(small_workbook(), "A1:B2", row), "alloggi.xlsx")
     assert error.code == "rows"
@@ -206,6 +207,16 @@ def test_too_many_sheets_are_refused(settings):
     error = refused(handle.getvalue(), "alloggi.xlsx")
     assert error.code == "sheets"
     assert "The workbook has 4 sheets; at most 2 are accepted" in error.message
+
+
+def test_a_workbook_with_a_corrupt_part_is_refused_as_damaged_not_crashed():
+    stored = rebuild(small_workbook(), {}, compression=zipfile.ZIP_STORED)
+    corrupt = stored.replace(b"<sheetData>", b"<sheetDatX>", 1)
+    assert corrupt != stored
+    for check in (read_table, check_spreadsheet_limits):
+        with pytest.raises(FileRefused) as caught:
+            check(corrupt, "alloggi.xlsx")
+        assert caught.value.code == "damaged"
 
 
 def test_an_ordinary_workbook_passes_the_checks():
