@@ -275,3 +275,21 @@ def test_a_suspended_entity_gives_its_people_nothing(client, bari_legal_rep, bar
 def _xlsx_text(body):
     workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
     return " ".join(str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+def test_an_entity_edit_in_the_admin_is_logged_with_old_and_new_values(client, bari_legal_rep, entities):
+    from wagtail.models import ModelLogEntry
+
+    bari = entities[BARI]
+    client.force_login(bari_legal_rep)
+    response = client.post(
+        reverse("registry_entity_modeladmin_edit", args=[bari.pk]),
+        {"pec": "protocollo@pec.comune.bari.it", "legal_representative": "Sindaco di Bari", "fiscal_code": ""},
+    )
+    assert response.status_code == 302
+    entry = ModelLogEntry.objects.for_instance(bari).get(action="wagtail.edit")
+    assert entry.user_id == bari_legal_rep.pk
+    assert entry.data["changes"] == {
+        "pec": ["", "protocollo@pec.comune.bari.it"],
+        "legal_representative": ["", "Sindaco di Bari"],
+    }
