@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from registry import stock
 from registry.imports import EXPORT_HEADERS, UNIT_COLUMNS
@@ -512,7 +513,13 @@ def test_the_template_with_its_example_ids_replaced_imports(owner):
     assert result is not None, messages(parsed)
 
 
-def test_the_template_uploaded_unchanged_is_refused_by_name_and_touches_no_real_unit(owner, load_stock):
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_the_template_uploaded_unchanged_is_refused_by_name_and_touches_no_real_unit(owner, load_stock, english):
     """The template's example once used unit id 3122, a real unit of ARCA Sud Salento:
     uploading the template unchanged moved it into a new building in Bari."""
     load_stock(ARCA_SUD_SALENTO, 5)
@@ -526,12 +533,14 @@ def test_the_template_uploaded_unchanged_is_refused_by_name_and_touches_no_real_
     assert not Unit.objects.filter(local_id__istartswith="ESEMPIO").exists()
 
 
-def test_a_row_with_more_cells_than_the_header_is_refused_naming_row_and_column(owner):
+def test_a_row_with_more_cells_than_the_header_is_refused_naming_row_and_column(owner, english):
     """An unquoted ';' in an address shifts the row: one cell more than the header. Before,
     the extra cell was dropped and the unit written with the wrong values."""
     good = csv_bytes([row(unit_id="101", building_id="F1")]).decode("utf-8-sig")
     lines = good.rstrip("\r\n").split("\r\n")
-    lines.append(lines[1].replace("101;F1;075035;Via Giuseppe Fanelli", "102;F1;075035;Via Fanelli; angolo Via Roma", 1))
+    lines.append(
+        lines[1].replace("101;F1;075035;Via Giuseppe Fanelli", "102;F1;075035;Via Fanelli; angolo Via Roma", 1)
+    )
     parsed, result = do_import(owner, "\r\n".join(lines).encode("utf-8"))
     assert result is None
     stray = [e for e in parsed.errors if "past the last column" in e.message]
