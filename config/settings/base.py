@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
+    # Wagtail's users app with PUSH's user editor (groups follow memberships, no escalation).
     "registry.users_app.UsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Sign-in lockout (registry/signin.py); last, as its documentation asks.
     "axes",
 ]
 
@@ -91,8 +93,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out sessions older than PUSH_SESSION_MAX_HOURS (registry/accounts.py).
     "registry.accounts.SessionLifetimeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a sign-in refused by the lockout into a 429 (registry/signin.py).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -138,6 +142,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # ASVS 2.1.1: at least 12 characters.
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -175,6 +180,8 @@ AXES_LOCKOUT_CALLABLE = "registry.signin.lockout_response"
 # names that are no account. Attempts never store the password.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "email"]
+# No banner on every start-up; lock-outs are still logged as warnings.
+AXES_VERBOSE = False
 # Password-reset requests per hour: per client address (answered 429) and per target
 # e-mail address (nothing more is sent, the page stays the same).
 PUSH_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("PUSH_PASSWORD_RESET_PER_ADDRESS", "10"))
