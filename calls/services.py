@@ -495,10 +495,11 @@ def missing_attachments(submission: Submission) -> list[str]:
 # Knowing that a person is on another Comune's list is personal data about that person, and
 # a lookup is an oracle if its asker chooses the codes: a Comune could upload any codice
 # fiscale and read where it is listed. So a Comune reads its duplicates only once its own
-# list is sent (protocolled: frozen, signed by its sending, and in the Region's records),
-# never the other Comune's name; the Region's reviewers read the names. Only lists that were
-# sent are compared: a draft is not yet a Comune's statement. Every lookup that shows
-# anything is in the audit log (who, which submission, how many – never the codes).
+# list is sent (protocolled and frozen: an act on the Region's records, not a probe), never
+# the other Comune's name; the Region's reviewers read the names. Only lists as sent are
+# compared: a draft, or an integration not yet sent, is not a Comune's statement (and must
+# not leak to others either). Every lookup that shows anything is in the audit log (who,
+# which submission, how many – never the codes).
 
 
 class DuplicateView:
@@ -528,14 +529,14 @@ class DuplicateReport:
 
 def duplicates(submission: Submission) -> dict[str, list[str]]:
     """The raw lookup, unaudited and unfiltered by viewer: pseudonym → names of the other
-    Comuni whose sent lists in the same call hold the same person. Screens and the API use
-    duplicate_report(), never this."""
+    Comuni whose lists as sent (SENT_STATES) in the same call hold the same person.
+    Screens and the API use duplicate_report(), never this."""
     model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
     mine = model.objects.filter(submission=submission).values("fiscal_code_hash")
     others = (
         model.objects.filter(
             submission__call_id=submission.call_id,
-            submission__protocol_number__isnull=False,
+            submission__state__in=SENT_STATES,
             fiscal_code_hash__in=mine,
         )
         .exclude(submission=submission)

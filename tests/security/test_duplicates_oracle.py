@@ -107,13 +107,21 @@ def test_a_draft_list_tells_lecce_nothing_through_the_api_or_the_exports(client,
     assert not ModelLogEntry.objects.filter(action=AUDIT).exists()
 
 
-def test_an_integration_not_yet_sent_tells_lecce_nothing(client, lecce_draft, lecce_calls_officer, reviewer, pdf_file):
+def test_an_integration_not_yet_sent_tells_lecce_nothing(
+    client, lecce_draft, lecce_calls_officer, bari_calls_officer, reviewer, pdf_file
+):
     """After a first sending, the Region asks for an integration: the list can change again,
     so probing with a new list must show nothing until it is sent."""
     send(lecce_draft, lecce_calls_officer, pdf_file)
     services.request_integration(
         submission=lecce_draft, by=reviewer, message="Rivedere", deadline=timezone.now() + datetime.timedelta(days=3)
     )
+    probe = WORKED_EXAMPLES[0][0]  # another of Bari's applicants
+    client.post(
+        reverse("calls_submission_action", args=[lecce_draft.pk, "applicants"]),
+        {"file": SimpleUploadedFile("elenco.csv", applicants_csv([applicant(SHARED), applicant(probe)]))},
+    )
+    assert Submission.objects.get(pk=lecce_draft.pk).applicant_count == 2
     ModelLogEntry.objects.filter(action=AUDIT).delete()
     page = inspect(client, lecce_draft)
     assert 'id="duplicates"' not in page and "Bari" not in page and elsewhere_text() not in page
@@ -121,6 +129,10 @@ def test_an_integration_not_yet_sent_tells_lecce_nothing(client, lecce_draft, le
     api.force_authenticate(lecce_calls_officer)
     assert api.get(f"/api/v1/submissions/{lecce_draft.pk}/duplicates").json()["shown"] is False
     assert not ModelLogEntry.objects.filter(action=AUDIT).exists()
+    # Nor does the unsent integration reach Bari: Bari's sent list is compared with nothing.
+    client.force_login(bari_calls_officer)
+    page = inspect(client, Submission.objects.get(comune__name="Bari"))
+    assert 'id="duplicates"' not in page and elsewhere_text() not in page
 
 
 def test_once_sent_lecce_reads_another_comune_without_its_name_and_the_lookup_is_audited(
