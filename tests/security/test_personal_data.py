@@ -259,3 +259,31 @@ def test_a_crash_while_checking_a_list_keeps_no_code_in_logs_or_task_results(
     assert code not in "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records)
     page = client.get(reverse("calls_submission_modeladmin_inspect", args=[draft.pk])).content.decode()
     assert 'id="upload-status"' in page and code not in page
+
+
+def test_production_refuses_to_start_without_the_file_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PUSH_FILE_KEY", "REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="a-production-like-secret-key-for-this-test-only",
+        PUSH_PSEUDONYM_KEY="pseudonym-key",
+        PUSH_CACHE="database",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "PUSH_FILE_KEY must be set in production" in result.stderr
