@@ -19,8 +19,14 @@ from django.conf import settings
 
 
 def _valid(value: str) -> str | None:
+    value = value.strip()
+    # Some proxies write the peer's port too: "192.0.2.1:4711", "[2001:db8::1]:4711".
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":")[0]
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 

@@ -127,6 +127,9 @@ def test_a_deactivated_administrator_is_still_out_of_a_peers_reach(admin_client,
 def test_a_user_created_by_a_regional_administrator_has_no_superuser_flag_groups_or_known_password(
     admin_client, powerful_group
 ):
+    form = admin_client.get(reverse("wagtailusers_users:add")).context["form"]
+    assert set(form.fields) == {"username", "email", "first_name", "last_name"}
+
     response = admin_client.post(
         reverse("wagtailusers_users:add"),
         {
@@ -179,6 +182,9 @@ def test_the_group_editor_is_closed_to_a_regional_administrator(admin_client, po
 
 def test_a_superuser_still_manages_superusers_and_passwords(client, superuser, bari_officer):
     client.force_login(superuser)
+    form = client.get(edit_url(bari_officer)).context["form"]
+    assert {"is_superuser", "password1", "password2"} <= set(form.fields)
+    assert "groups" not in form.fields
 
     response = client.post(
         edit_url(bari_officer),

@@ -334,3 +334,13 @@ def test_client_address_ignores_a_header_that_skipped_the_proxies(settings):
     settings.PUSH_TRUSTED_PROXY_COUNT = 2
     assert client_address(FakeRequest(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6")) == "10.0.0.2"
     assert client_address(FakeRequest(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="junk, not-an-ip")) == "10.0.0.2"
+
+
+def test_client_address_drops_the_port_a_proxy_may_add(settings):
+    settings.PUSH_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.PUSH_TRUSTED_PROXY_COUNT = 1
+    assert client_address(FakeRequest(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1:4711")) == "192.0.2.1"
+    assert client_address(FakeRequest(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="[2001:db8::1]:4711")) == (
+        "2001:db8::1"
+    )
+    assert client_address(FakeRequest(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8::2")) == "2001:db8::2"
