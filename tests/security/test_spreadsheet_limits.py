@@ -314,3 +314,19 @@ def test_the_units_upload_refuses_a_bomb_before_storing_it(entities, arca_office
         )
     assert caught.value.code == "compression_ratio"
     assert not ImportJob.objects.exists()
+
+
+def test_the_upload_screen_answers_a_bomb_with_the_limit_and_stores_nothing(client, entities, arca_officer):
+    from django.urls import reverse
+
+    from registry.models import ImportJob
+
+    client.force_login(arca_officer)
+    response = client.post(
+        reverse("registry_importjob_modeladmin_create"),
+        {"owner": entities[ARCA_SUD_SALENTO].pk, "file": SimpleUploadedFile("alloggi.xlsx", shared_string_bomb(8))},
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert "xl/sharedStrings.xml" in message and "100" in message  # the part and the limit, in any language
+    assert not ImportJob.objects.exists()
