@@ -45,9 +45,7 @@ class AccreditationRequestForm(forms.Form):
         label=_("Codice fiscale"),
         max_length=24,
         help_text=_("Your personal codice fiscale, 16 characters."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "style": "text-transform:uppercase"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "text-uppercase"}),
     )
     email = forms.EmailField(
         label=_("E-mail"),

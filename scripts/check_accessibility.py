@@ -85,10 +85,11 @@ def run_axe(driver) -> list[dict]:
     ]
 
 
-def check(base) -> int:
+def headless_chromium(*, console_log=False):
+    """Debian's Chromium, headless, driven by Debian's chromedriver (also scripts/check_csp.py,
+    which reads the console for Content-Security-Policy violations)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -104,8 +105,17 @@ def check(base) -> int:
         "--window-size=1280,1024",
     ):
         options.add_argument(argument)
+    if console_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(60)
+    return driver
+
+
+def check(base) -> int:
+    from selenium.webdriver.common.by import By
+
+    driver = headless_chromium()
     found = {}
     try:
         urls = page_urls(base)

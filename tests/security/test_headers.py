@@ -4,6 +4,7 @@ answers before most middleware, so a header set by a middleware placed after it 
 on every cached page (it was: X-Frame-Options)."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -77,6 +78,24 @@ def test_every_public_page_type_is_protected_when_rendered_and_when_cached(clien
     second = client.get(url)
     assert second.status_code == 200 and second["X-Push-Cache"] == "hit"
     assert_strict(assert_protected(second))
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [None, "/cerca/?q=bando", "/en/faq/", "/accreditamento/", "/pagina-che-non-esiste/"],
+    ids=["every page type", "search", "english", "accreditation form", "404"],
+)
+def test_public_markup_has_no_inline_script_nor_style_attribute(client, site, url):
+    """What the strict policy would block (scripts/check_csp.py proves it in a browser)."""
+    urls = [one_live_url(model) for model in PUBLIC_PAGE_TYPES] if url is None else [url]
+    for address in urls:
+        html = client.get(address).content.decode()
+        assert not INLINE_SCRIPT.search(html), (address, INLINE_SCRIPT.search(html).group(0))
+        assert not STYLE_ATTRIBUTE.search(html), (address, STYLE_ATTRIBUTE.search(html).group(0))
 
 
 @pytest.mark.parametrize("url", ["/cerca/?q=bando", "/en/faq/", "/accreditamento/", "/pagina-che-non-esiste/"])
