@@ -13,9 +13,9 @@ PUSH:
   regional administrator cannot change another administrator's e-mail (and then reset its
   password).
 
-Sessions end after ``PUSH_SESSION_IDLE_MINUTES`` without requests (``SESSION_COOKIE_AGE``
-with ``SESSION_SAVE_EVERY_REQUEST``) and, whatever the activity, ``PUSH_SESSION_MAX_HOURS``
-after sign-in (``SessionLifetimeMiddleware``).
+Sessions end after ``PUSH_SESSION_IDLE_MINUTES`` without requests (the editor's background
+pings do not count) and, whatever the activity, ``PUSH_SESSION_MAX_HOURS`` after sign-in
+(``SessionLifetimeMiddleware``).
 """
 
 from django.conf import settings
@@ -213,33 +213,66 @@ def register_log_actions(actions):
 # --- session lifetime --------------------------------------------------------------------
 
 SESSION_START_KEY = "push_signed_in_at"
+SESSION_SEEN_KEY = "push_last_seen_at"
+# Requests the admin's pages send by themselves (the editor's "who else is editing" ping,
+# every few seconds): they show that a tab is open, not that someone is there.
+BACKGROUND_URL_NAMES = {"wagtailadmin_editing_sessions:ping"}
+# The last-activity time is written at most once a minute, not on every request.
+SEEN_RESOLUTION = 60
 
 
 def mark_session_start(session) -> None:
-    session[SESSION_START_KEY] = timezone.now().timestamp()
+    now = timezone.now().timestamp()
+    session[SESSION_START_KEY] = now
+    session[SESSION_SEEN_KEY] = now
+
+
+def session_expiry_reason(session, now: float):
+    """Why a signed-in session is over, or None: idle for PUSH_SESSION_IDLE_MINUTES, or
+    older than PUSH_SESSION_MAX_HOURS since sign-in, however active."""
+    started = session.get(SESSION_START_KEY, now)
+    seen = session.get(SESSION_SEEN_KEY, started)
+    if now - started > settings.PUSH_SESSION_MAX_HOURS * 3600:
+        return "lifetime"
+    if now - seen > settings.PUSH_SESSION_IDLE_MINUTES * 60:
+        return "idle"
+    return None
 
 
 class SessionLifetimeMiddleware:
-    """Signs out a session older than PUSH_SESSION_MAX_HOURS since sign-in, however
-    active: a stolen session cookie stops working the same day. (Idle sessions end in the
-    session store itself: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.)"""
+    """Ends idle and old sessions (see session_expiry_reason). The session store keeps a
+    session at most SESSION_COOKIE_AGE (the absolute lifetime); the idle time is kept here
+    rather than by renewing the store's expiry on every request, because the admin's
+    editor pings in the background and would keep an abandoned tab signed in all day."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            started = request.session.get(SESSION_START_KEY)
-            if started is None:
-                # A session opened before this rule existed: its lifetime starts now.
-                mark_session_start(request.session)
-            elif timezone.now().timestamp() - started > settings.PUSH_SESSION_MAX_HOURS * 3600:
-                from .signin import audit
-
-                audit(user, "push.session.expired", request)
-                logout(request)
-                messages.warning(request, _("Your session has expired: sign in again."))
-                if request.path.startswith("/admin/"):
-                    return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        session = request.session
+        now = timezone.now().timestamp()
+        if SESSION_START_KEY not in session:
+            # A session opened before this rule existed: its clock starts now.
+            mark_session_start(session)
+            return None
+        reason = session_expiry_reason(session, now)
+        if reason is not None:
+            from .signin import audit
+
+            audit(user, "push.session.expired", request, reason=reason)
+            logout(request)
+            messages.warning(request, _("Your session has expired: sign in again."))
+            if request.path.startswith("/admin/"):
+                return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+            return None
+        match = request.resolver_match
+        background = match is not None and match.view_name in BACKGROUND_URL_NAMES
+        if not background and now - session.get(SESSION_SEEN_KEY, 0) >= SEEN_RESOLUTION:
+            session[SESSION_SEEN_KEY] = now
+        return None

@@ -154,12 +154,11 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PUSH_PASSWORD_RESET_HOURS", "3")) *
 PUSH_SET_PASSWORD_LINK_DAYS = int(os.environ.get("PUSH_SET_PASSWORD_LINK_DAYS", "7"))
 WAGTAILADMIN_USER_LOGIN_FORM = "registry.signin.LoginForm"
 
-# Sessions: idle timeout (the store's expiry, renewed by every request) and an absolute
-# lifetime from sign-in (registry.accounts.SessionLifetimeMiddleware).
+# Sessions end after PUSH_SESSION_IDLE_MINUTES without activity and PUSH_SESSION_MAX_HOURS
+# after sign-in (registry.accounts.SessionLifetimeMiddleware); the store keeps none longer.
 PUSH_SESSION_IDLE_MINUTES = int(os.environ.get("PUSH_SESSION_IDLE_MINUTES", "30"))
-SESSION_COOKIE_AGE = PUSH_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 PUSH_SESSION_MAX_HOURS = int(os.environ.get("PUSH_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = PUSH_SESSION_MAX_HOURS * 3600
 
 # Sign-in lockout (django-axes, state in the database so that every server process shares
 # it): an account after AXES_FAILURE_LIMIT failures, a client address after

@@ -297,6 +297,23 @@ def test_activity_keeps_the_session_alive_until_its_absolute_lifetime(behind_pro
     assert ModelLogEntry.objects.filter(action="push.session.expired", object_id=str(reviewer.pk)).exists()
 
 
+def test_the_editors_background_pings_do_not_keep_an_abandoned_session_alive(behind_proxy, reviewer):
+    client = client_at("203.0.113.5")
+    assert signed_in(sign_in(client, reviewer.username, PASSWORD))
+    start = timezone.now()
+    ping = "/admin/editing-sessions/ping/wagtailcore/page/1/1/"
+
+    for minutes in range(5, 35, 5):
+        with mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=minutes)):
+            client.post(ping)
+
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=35)):
+        response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
 def test_the_sign_in_time_is_kept_in_the_session(behind_proxy, reviewer):
     client = client_at("203.0.113.5")
     sign_in(client, reviewer.username, PASSWORD)
