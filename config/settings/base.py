@@ -263,14 +263,15 @@ elif os.environ.get("PUSH_CACHE") == "database":
     }
 
 # Content-Security-Policy (django-csp, core/csp.py). The public site: our own files only, no
-# inline script or style. Bootstrap Italia's CSS draws icons with data: URIs.
+# inline script or style. Bootstrap Italia's CSS draws icons with data: URIs and embeds
+# Video.js's icon font as one.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
+        "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
