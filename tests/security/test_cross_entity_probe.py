@@ -1,0 +1,370 @@
+"""The generic probe of issue 8: an officer of a Comune (Bari: property register and calls)
+and an officer of an ARCA (Sud Salento: property register) each own rows; each then asks, with
+the other's ids, for every admin screen (lists with undeclared lookups, searches and exports,
+inspect, edit, delete, history, file downloads, actions, choosers) and every address of the
+API. Nothing of the other may show, and every refusal is the specific one expected.
+
+The admin screens come from the registered modeladmins and the admin URL patterns, the API
+addresses from the URL resolver, so a screen or route added later is probed without touching
+this file (a route the probe cannot fill in fails `test_every_route_is_probed`)."""
+
+import datetime
+import inspect
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from wagtail_modeladmin.options import ModelAdmin
+
+from calls.models import Applicant, Attachment, Call, CallState, CallType, Submission
+from core.pdf import blank_pdf
+from registry import roles, stock
+from registry.models import (
+    AccreditationRequest,
+    Area,
+    Building,
+    Entity,
+    ImportJob,
+    Membership,
+    Role,
+    StockSnapshot,
+    Unit,
+)
+from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
+from tests.factories import member, valid_fiscal_code
+from tests.helpers import (
+    assert_bad_request,
+    assert_forbidden,
+    assert_not_found,
+    assert_not_shown,
+    assert_refused_by_admin,
+    body_of,
+)
+
+# --- the two owners and what each plants ------------------------------------------------
+
+
+def plant(owner_code, tag, officer, load_stock):
+    """Rows owned by one entity, each carrying a text found nowhere else."""
+    owner = Entity.objects.get(code=owner_code)
+    load_stock(owner_code, 3)
+    building = Building.objects.filter(owner=owner).order_by("pk").first()
+    building.street = f"Via Sentinella {tag}"
+    building.save(update_fields=["street"])
+    colleague = member(owner, Role.OFFICER, Area.HELPDESK, last_name=f"Collega-{tag}")
+    request_obj = AccreditationRequest.objects.create(
+        entity=owner,
+        first_name="Richiedente",
+        last_name=f"Richiesta-{tag}",
+        email=f"richiesta.{tag.lower()}@example.it",
+        fiscal_code=valid_fiscal_code(),
+        role=Role.OFFICER,
+        area=Area.PROPERTY_REGISTER,
+        designation_act=ContentFile(blank_pdf(), name="atto.pdf"),
+        designation_act_sha256="0" * 64,
+        designation_act_size=1,
+    )
+    job = ImportJob.objects.create(
+        owner=owner,
+        uploaded_by=officer,
+        file=ContentFile(f"Via Sentinella {tag};1\n".encode(), name="alloggi.csv"),
+        file_format="csv",
+        original_name=f"alloggi-{tag}.csv",
+        sha256="0" * 64,
+        size=10,
+    )
+    units = list(Unit.objects.filter(owner=owner))
+    rows = {
+        Entity: [owner],
+        Building: [building],
+        Unit: units,
+        Membership: list(Membership.objects.filter(entity=owner)),
+        AccreditationRequest: [request_obj],
+        ImportJob: [job],
+    }
+    markers = (
+        f"Via Sentinella {tag}",
+        f"Collega-{tag}",
+        f"Richiesta-{tag}",
+        f"alloggi-{tag}.csv",
+        *(unit.push_id for unit in units),
+    )
+    return {"entity": owner, "officer": officer, "rows": rows, "markers": markers, "colleague": colleague}
+
+
+def plant_submission(owner, tag, officer, rows, markers):
+    now = timezone.now()
+    call = Call.objects.create(
+        call_type=CallType.RENT_SUPPORT,
+        year=2025,
+        title="Fondo sostegno locazioni 2025",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=10),
+        state=CallState.OPEN,
+    )
+    submission = Submission.objects.create(
+        call=call, comune=owner, protocol_number=f"PRT-{tag}", need=Decimal("4321.98")
+    )
+    Applicant.objects.create(
+        submission=submission,
+        row_number=1,
+        fiscal_code_hash="f" * 64,
+        household_size=2,
+        income=Decimal("8000"),
+        annual_rent=Decimal("4800"),
+        months=12,
+        lease_registration="R-1",
+        contribution=Decimal("100"),
+    )
+    attachment = Attachment.objects.create(
+        submission=submission,
+        name=f"Allegato-{tag}",
+        file=ContentFile(blank_pdf(), name="allegato.pdf"),
+        sha256="0" * 64,
+        size=1,
+        uploaded_by=officer,
+    )
+    rows[Submission] = [submission]
+    rows[Attachment] = [attachment]
+    return (*markers, f"PRT-{tag}", f"Allegato-{tag}", "4.321,98", "4321.98")
+
+
+@pytest.fixture
+def owners(entities, load_stock):
+    bari_officer = member(BARI, Role.OFFICER, Area.PROPERTY_REGISTER)
+    Membership.objects.create(user=bari_officer, entity=entities[BARI], role=Role.OFFICER, area=Area.CALLS)
+    roles.sync_user_groups(bari_officer)
+    arca_officer = member(ARCA_SUD_SALENTO, Role.OFFICER, Area.PROPERTY_REGISTER)
+    bari = plant(BARI, "Bari", bari_officer, load_stock)
+    arca = plant(ARCA_SUD_SALENTO, "Salento", arca_officer, load_stock)
+    bari["markers"] = plant_submission(entities[BARI], "Bari", bari_officer, bari["rows"], bari["markers"])
+    stock.take_snapshot(reference_date=timezone.localdate(), taken_by=member(REGION, Role.ADMINISTRATOR))
+    return {"bari": bari, "arca": arca}
+
+
+PAIRS = [("bari", "arca"), ("arca", "bari")]
+
+
+# --- admin ----------------------------------------------------------------------------
+
+
+def _patterns(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def modeladmins():
+    found = {}
+    for _route, pattern in _patterns(get_resolver().url_patterns):
+        view = inspect.unwrap(pattern.callback)
+        if isinstance(getattr(view, "__self__", None), ModelAdmin) and view.__name__ == "index_view":
+            found[view.__self__.model] = view.__self__
+    return found
+
+
+# Admin routes beyond modeladmin's, by name: the model whose pk they take, the method, and the
+# `action` they are called with. Routes that take a call's pk are about calls, which belong to
+# no entity (their visibility is tested in tests/calls/test_call_visibility.py).
+ADMIN_ROUTES = {
+    "registry_designation_act": (AccreditationRequest, "get", {}),
+    "registry_accreditation_approve": (AccreditationRequest, "post", {}),
+    "registry_accreditation_reject": (AccreditationRequest, "post", {}),
+    "registry_import_report": (ImportJob, "get", {}),
+    "registry_import_file": (ImportJob, "get", {}),
+    "registry_import_valid_rows": (ImportJob, "post", {}),
+    "registry_import_progress": (ImportJob, "get", {}),
+    "calls_submission_action": (Submission, "post", {"action": "co_financing"}),
+    "calls_receipt": (Submission, "get", {}),
+    "calls_applicants_file": (Submission, "get", {}),
+    "calls_attachment": (Submission, "get", {"attachment_pk": Attachment}),
+}
+NOT_OWNED_ROUTES = {"calls_riparto", "calls_call_action", "registry_import_template"}
+
+
+def admin_routes_with_ids():
+    names = set()
+    for route, pattern in _patterns(get_resolver().url_patterns):
+        if route.startswith(("admin/registry/", "admin/calls/")) and pattern.name and "modeladmin" not in pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_every_route_is_probed():
+    assert admin_routes_with_ids() == set(ADMIN_ROUTES) | NOT_OWNED_ROUTES
+    assert set(api_routes()) <= set(API_EXPECTED) | API_LISTS | API_WITHOUT_IDS
+
+
+def admin_probe(client, me, other):
+    """Every admin address of the other's rows, as `me`; returns how many were asked."""
+    asked = 0
+    leaked = other["markers"]
+    user = me["officer"]
+    for model, model_admin in modeladmins().items():
+        helper = model_admin.url_helper
+        index = helper.index_url
+        may_list = model_admin.permission_helper.user_can_list(user)
+        # The search is for the word every planted street shares (the search box echoes it).
+        for query in ("", "?q=Sentinella", "?export=csv", "?export=xlsx"):
+            response = client.get(index + query)
+            asked += 1
+            if may_list:
+                assert response.status_code == 200, (index, query, response.status_code)
+                assert_not_shown(response, *leaked)
+            else:
+                assert_refused_by_admin(response, leaked=leaked)
+        for obj in other["rows"].get(model, []):
+            for query in (f"?pk={obj.pk}", f"?pk__in={obj.pk}&export=csv", f"?id__exact={obj.pk}"):
+                response = client.get(index + query)
+                asked += 1
+                if may_list:
+                    assert_bad_request(response, leaked=leaked)
+                else:
+                    assert_refused_by_admin(response, leaked=leaked)
+            for action in ("inspect", "edit", "delete", "history"):
+                try:
+                    url = helper.get_action_url(action, obj.pk)
+                except NoReverseMatch:
+                    continue  # the screen does not exist for this model
+                for method in ("get", "post"):
+                    response = getattr(client, method)(url)
+                    asked += 1
+                    if action == "inspect" and getattr(model_admin, "public_register", False):
+                        # The register of entities is public to every member; nothing private in
+                        # it. Its page is read-only.
+                        assert response.status_code == (200 if method == "get" else 405), url
+                        assert_not_shown(response, *leaked)
+                    else:
+                        assert_not_found(response, leaked=leaked)
+    for name, (model, method, extra) in ADMIN_ROUTES.items():
+        for obj in other["rows"].get(model, []):
+            kwargs = {"pk": obj.pk}
+            for key, value in extra.items():
+                kwargs[key] = other["rows"][value][0].pk if isinstance(value, type) else value
+            response = getattr(client, method)(reverse(name, kwargs=kwargs), {"amount": "1", "reason": "x"})
+            asked += 1
+            assert_not_found(response, leaked=leaked)
+            assert not body_of(response).startswith(b"%PDF")
+    for snapshot in StockSnapshot.objects.all():
+        response = client.get(reverse("registry_stocksnapshot_modeladmin_inspect", args=[snapshot.pk]))
+        asked += 1
+        assert response.status_code == 200
+        assert_not_shown(response, *leaked)
+    for url in ("/admin/choose-page/search/?q=Sentinella", "/admin/documents/chooser/", "/admin/images/chooser/"):
+        assert_forbidden(client.get(url), leaked=leaked)
+        asked += 1
+    return asked
+
+
+@pytest.mark.parametrize("me,other", PAIRS)
+def test_admin_shows_nothing_of_the_other_entity(client, owners, me, other):
+    client.force_login(owners[me]["officer"])
+    asked = admin_probe(client, owners[me], owners[other])
+    assert asked > 60
+    # The counterpart: the same screens show one's own rows.
+    own = owners[me]
+    page = client.get(reverse("registry_building_modeladmin_index") + f"?q={own['markers'][0]}")
+    assert own["markers"][0] in page.content.decode()
+
+
+# --- API ------------------------------------------------------------------------------
+
+
+def api_routes():
+    """Named routes of /api/v1/ with their view and regex."""
+    routes = {}
+    for route, pattern in _patterns(get_resolver().url_patterns):
+        if route.startswith("api/v1/") and pattern.name:
+            routes[pattern.name] = (route, pattern)
+    return routes
+
+
+API_WITHOUT_IDS = {"api-health", "api-schema", "api-docs"}
+API_LISTS = {
+    "entity-list",
+    "building-list",
+    "unit-list",
+    "call-list",
+    "submission-list",
+    "api-my-memberships",
+    "api-stock-counts",
+    "unit-bulk-upsert",
+}
+# Routes that take an id: the model whose lookup value fills it, and what each method must
+# answer when the id is the other entity's. Entities are a public register (GET shows the
+# public data, changing another's is forbidden); everything else does not exist for the caller.
+API_EXPECTED = {
+    "entity-detail": (Entity, {"get": 200, "patch": 403, "put": 405}),
+    "building-detail": (Building, {"get": 404}),
+    "unit-detail": (Unit, {"get": 404}),
+    "submission-detail": (Submission, {"get": 404, "patch": 404, "put": 405}),
+    "submission-applicants": (Submission, {"post": 404}),
+    "submission-duplicates": (Submission, {"get": 404}),
+    "submission-submit": (Submission, {"post": 404}),
+    "submission-uploads": (Submission, {"get": 404}),
+    "call-detail": (None, {}),
+    "call-allocation": (None, {}),
+}
+
+
+def fill(route, pattern, obj, viewset):
+    lookup = getattr(viewset, "lookup_field", "pk")
+    value = str(getattr(obj, lookup))
+    path = "/" + route
+    path = re.sub(r"\^|\$", "", path)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda match: value if match[1] in (lookup, "pk") else "1", path)
+    return path
+
+
+def api_probe(api, me, other, expected_for):
+    asked = 0
+    leaked = other["markers"]
+    other_code = other["entity"].code
+    for name in sorted(API_LISTS - {"unit-bulk-upsert"}):
+        route, _pattern = api_routes()[name]
+        path = "/" + re.sub(r"\^|\$", "", route)
+        for query in ("", f"?owner={other_code}", f"?comune={other_code}", "?search=Sentinella", "?q=Sentinella"):
+            response = api.get(path + query)
+            asked += 1
+            assert response.status_code in expected_for(name), (name, query, response.status_code)
+            assert_not_shown(response, *leaked)
+    for name, (route, pattern) in api_routes().items():
+        model, statuses = API_EXPECTED.get(name, (None, {}))
+        if model is None:
+            continue
+        viewset = pattern.callback.cls
+        for obj in other["rows"].get(model, []):
+            path = fill(route, pattern, obj, viewset)
+            for method, status in statuses.items():
+                if (
+                    name.startswith("submission")
+                    and method == "get"
+                    and not me["officer"].has_perm("calls.view_submission")
+                ):
+                    status = 403  # reading needs the view permission, checked before any lookup
+                response = getattr(api, method)(path, {}, format="json")
+                asked += 1
+                assert response.status_code == status, (name, method, path, response.status_code)
+                assert_not_shown(response, *leaked)
+    return asked
+
+
+@pytest.mark.parametrize("me,other", PAIRS)
+def test_the_api_shows_nothing_of_the_other_entity(owners, me, other):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=owners[me]['officer']).key}")
+
+    def expected_for(name):
+        if name == "submission-list" and me == "arca":
+            return {403}  # no permission on the calls at all
+        return {200}
+
+    assert api_probe(api, owners[me], owners[other], expected_for) > 20
