@@ -98,6 +98,10 @@ def test_a_draft_list_tells_lecce_nothing_through_the_api_or_the_exports(client,
     report = api.get(f"/api/v1/submissions/{lecce_draft.pk}/duplicates")
     assert report.status_code == 200
     assert report.json() == {"shown": False, "names_shown": False, "count": 0, "rows": []}
+    upload = lecce_draft.uploads.get()
+    upload_report = api.get(f"/api/v1/submissions/{lecce_draft.pk}/uploads/{upload.pk}")
+    assert upload_report.status_code == 200 and upload_report.json()["status"] == "done"
+    assert "Bari" not in upload_report.content.decode() and elsewhere_text() not in upload_report.content.decode()
     index = reverse("calls_submission_modeladmin_index")
     for suffix in ("?export=csv", "?export=xlsx"):
         response = client.get(index + suffix)
