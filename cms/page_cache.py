@@ -1,10 +1,11 @@
 """Cache of the public pages for anonymous readers.
 
 The rush before a call's deadline is all reading: every page is rendered once and then served
-from the cache (shared between workers through Redis in production, `REDIS_URL`) without
-touching the database. Any publication, unpublication, move or deletion of a page, and any
-change to a call (its state, its deadline, its riparto), bumps a version number that is part
-of every key, so stale pages are never served. A page whose content changes with time (a call
+from the cache without touching the database. The cache is shared by every process (Redis or
+the database cache: production refuses to start otherwise), and so is the version below. Any
+publication, unpublication, move or deletion of a page, and any change to a call (its state,
+its deadline, its riparto), replaces a version token that is part of every key, so stale pages
+are never served, by any process. A page whose content changes with time (a call
 guideline before its opening or deadline) tells the cache, with `cache_seconds` on its
 response, not to keep it past that moment.
 
