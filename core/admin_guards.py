@@ -6,10 +6,11 @@ These routes are placed before Wagtail's own (config/urls.py) and wrap the same 
   holding any permission on that model. Officers of an ARCA or a Comune hold view
   permissions on registry models, so the report would show them other entities' log lines
   (names, accreditation decisions): only regional users get it; everyone else gets 403.
-- Choosers (pages, documents, images, embeds, workflow tasks, snippets): they list titles of
-  unpublished and private pages and of documents in private collections, and their "chosen"
-  steps answer for any id, to anyone who may enter the admin. They exist for people who
-  edit content; everyone else (the Comuni's and ARCA's officers) gets 403.
+- Choosers (pages, documents, images, embeds, workflow tasks, snippets) and tag
+  autocompletion: they list titles of unpublished and private pages and of documents in
+  private collections, and their "chosen" steps answer for any id, to anyone who may enter
+  the admin. They exist for people who edit content; everyone else (the Comuni's and ARCA's
+  officers) gets 403.
 """
 
 from functools import wraps
@@ -66,8 +67,13 @@ def content_editors_only(view):
 
 
 def is_chooser_route(route: str) -> bool:
+    """Choosers, and the tag autocompletion of the editing forms (it lists the tags of every
+    document and image, those of private collections included)."""
     parts = [part for part in route.split("/") if part]
-    return any(part in ("chooser", "choose", "task_chooser") or part.startswith("choose-") for part in parts)
+    return any(
+        part in ("chooser", "choose", "task_chooser", "tag-autocomplete") or part.startswith("choose-")
+        for part in parts
+    )
 
 
 def _admin_patterns(patterns, prefix=()):
