@@ -24,6 +24,10 @@ if not PUSH_FILE_KEY:  # noqa: F405
     raise ImproperlyConfigured("PUSH_FILE_KEY must be set in production (it encrypts the applicant lists).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the same reverse proxy, the client's address is the hop it appends to
+# X-Forwarded-For (core/client.py); without it every client would share the proxy's address
+# in the sign-in lockout and the throttles. Set PUSH_TRUSTED_PROXY_COUNT for a chain of proxies.
+PUSH_TRUSTED_PROXY_HEADER = os.environ.get("PUSH_TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
