@@ -14,6 +14,7 @@ from registry.services import AccreditationApplication, submit_accreditation_req
 from tests.conftest import BARI, LECCE
 from tests.factories import member, valid_fiscal_code
 from tests.helpers import (
+    assert_bad_request,
     assert_not_found,
     assert_redirects_to_login,
     assert_refused_by_admin,
@@ -152,7 +153,12 @@ def test_filters_in_the_url_cannot_widen_the_scope(client, bari_legal_rep, lecce
     client.force_login(bari_legal_rep)
     lecce_pk = lecce_data["entity"].pk
     for name in ("registry_membership_modeladmin_index", "registry_accreditationrequest_modeladmin_index"):
-        response, body = download(client, reverse(name) + f"?entity__id__exact={lecce_pk}&export=csv")
+        # Not a filter these lists declare: refused before it reaches the rows.
+        response = client.get(reverse(name) + f"?entity__id__exact={lecce_pk}&export=csv")
+        assert_bad_request(response, leaked=(LECCE_PERSON_SURNAME, LECCE_APPLICANT_SURNAME))
+        # A declared filter set to another entity's kind still shows only one's own rows.
+        response, body = download(client, reverse(name) + "?entity__kind__exact=comune&export=csv")
+        assert response.status_code == 200
         assert LECCE_PERSON_SURNAME.encode() not in body and LECCE_APPLICANT_SURNAME.encode() not in body
 
 
