@@ -6,7 +6,9 @@ API. Nothing of the other may show, and every refusal is the specific one expect
 
 The admin screens come from the registered modeladmins and the admin URL patterns, the API
 addresses from the URL resolver, so a screen or route added later is probed without touching
-this file (a route the probe cannot fill in fails `test_every_route_is_probed`)."""
+this file (a route the probe cannot fill in fails `test_every_route_is_probed`). modeladmin has
+no usage or copy screens, and no snippet is registered (the snippet lists, if any, are walked
+by tests/security/test_admin_list_params.py)."""
 
 import datetime
 import inspect
