@@ -421,28 +421,36 @@ def submission_action(request, pk, action):
     return _back(submission)
 
 
-# Every download of a submission's files is in the audit log: who took which file.
+# Every download goes through core.files.private_download, which writes the audit entry
+# (who, from where, which file and its fingerprint) on the submission's history.
 
 
 def receipt_download(request, pk):
     submission = _submission(request, pk)
     if not submission.receipt_pdf:
         raise Http404
-    services.log_download(
-        submission=submission, by=request.user, kind="receipt", name=submission.receipt_pdf.name.rsplit("/", 1)[-1]
-    )
     return private_download(
-        submission.receipt_pdf, f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf", "application/pdf"
+        submission.receipt_pdf,
+        f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf",
+        "application/pdf",
+        request=request,
+        instance=submission,
+        kind="receipt",
     )
 
 
 def attachment_download(request, pk, attachment_pk):
     submission = _submission(request, pk)
     attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
-    services.log_download(
-        submission=submission, by=request.user, kind="attachment", name=attachment.name, sha256=attachment.sha256
+    return private_download(
+        attachment.file,
+        f"{attachment.name[:80]}.pdf",
+        "application/pdf",
+        request=request,
+        instance=submission,
+        kind="attachment",
+        sha256=attachment.sha256,
     )
-    return private_download(attachment.file, f"{attachment.name[:80]}.pdf", "application/pdf")
 
 
 def applicants_file_download(request, pk):
@@ -451,14 +459,14 @@ def applicants_file_download(request, pk):
     upload = services.current_list_upload(submission)
     if upload is None:
         raise Http404
-    content = services.read_list_file(upload)
-    services.log_download(
-        submission=submission, by=request.user, kind="list", name=upload.original_name, sha256=upload.sha256
+    return private_download(
+        services.read_list_file(upload),
+        upload.original_name,
+        request=request,
+        instance=submission,
+        kind="list",
+        sha256=upload.sha256,
     )
-    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=upload.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @hooks.register("register_log_actions")

@@ -391,19 +391,8 @@ def read_list_file(upload: ApplicantUpload) -> bytes:
 # --- the audit log of what is read --------------------------------------------------------
 
 AUDIT_ACTIONS = {
-    "push.submission.download": _lazy("File of a submission downloaded"),
     "push.submission.duplicates_viewed": _lazy("Applicants also listed by other Comuni looked up"),
 }
-
-
-def log_download(*, submission: Submission, by, kind: str, name: str, sha256: str = "") -> None:
-    """Record who took which file of a submission ("receipt", "attachment", "list")."""
-    log(
-        instance=submission,
-        action="push.submission.download",
-        user=by,
-        data={"file": kind, "name": name[:200], "sha256": sha256},
-    )
 
 
 def recompute_totals(submission: Submission) -> None:

@@ -100,9 +100,9 @@ def private_download(
     filename: str,
     content_type: str | None = None,
     *,
-    request=None,
-    instance=None,
-    kind: str = "file",
+    request,
+    instance,
+    kind: str,
     sha256: str = "",
 ) -> FileResponse:
     """Serve a private file as an attachment that browsers neither sniff nor cache, and write
@@ -112,10 +112,8 @@ def private_download(
 
     `source` is a stored file (a FieldFile) or the bytes to send (a file decrypted on the way
     out). `request` and `instance` (the object the file belongs to) are what the audit entry
-    records; a caller that does not pass them yet (calls/admin.py, being moved here) writes
-    its own entry until it does."""
-    if request is not None and instance is not None:
-        log_download(request=request, instance=instance, kind=kind, filename=filename, sha256=sha256)
+    records."""
+    log_download(request=request, instance=instance, kind=kind, filename=filename, sha256=sha256)
     content = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
     response = FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"

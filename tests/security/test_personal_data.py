@@ -16,11 +16,13 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 from rest_framework.test import APIClient
 from wagtail.models import ModelLogEntry
 
 from calls import sealed, services
 from calls.models import ApplicantUpload, SubmissionState, UploadStatus
+from core.files import DOWNLOAD_ACTION
 from tests.calls.test_submissions import (  # noqa: F401  (fixtures)
     WORKED_EXAMPLES,
     applicant,
@@ -132,13 +134,18 @@ def test_the_list_is_encrypted_on_disk_and_only_its_comune_and_the_region_downlo
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == original
         assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
-        entry = ModelLogEntry.objects.filter(action="push.submission.download", user=user).get()
+        entry = ModelLogEntry.objects.filter(action=DOWNLOAD_ACTION, user=user).get()
         assert entry.object_id == str(ready.pk)
-        assert entry.data == {"file": "list", "name": "graduatoria.csv", "sha256": ready.applicants_file_sha256}
+        assert {key: entry.data[key] for key in ("file", "name", "sha256")} == {
+            "file": "list",
+            "name": "graduatoria.csv",
+            "sha256": ready.applicants_file_sha256,
+        }
+        assert entry.data["address"] == "127.0.0.1"
 
     client.force_login(lecce_calls_officer)
     assert client.get(url).status_code == 404
-    assert not ModelLogEntry.objects.filter(action="push.submission.download", user=lecce_calls_officer).exists()
+    assert not ModelLogEntry.objects.filter(action=DOWNLOAD_ACTION, user=lecce_calls_officer).exists()
 
 
 def private_files() -> set[Path]:
@@ -195,7 +202,7 @@ def test_downloads_of_the_receipt_and_of_an_attachment_are_audited(client, ready
     client.force_login(bari_calls_officer)
     assert client.get(reverse("calls_receipt", args=[ready.pk])).status_code == 200
     assert client.get(reverse("calls_attachment", args=[ready.pk, attachment.pk])).status_code == 200
-    entries = ModelLogEntry.objects.filter(action="push.submission.download", user=bari_calls_officer)
+    entries = ModelLogEntry.objects.filter(action=DOWNLOAD_ACTION, user=bari_calls_officer)
     assert sorted(entry.data["file"] for entry in entries) == ["attachment", "receipt"]
     assert entries.get(data__file="attachment").data["sha256"] == attachment.sha256
 
@@ -210,7 +217,7 @@ def test_the_regions_audit_report_lists_downloads_and_duplicate_lookups(client, 
     assert response.status_code == 200
     page = response.content.decode()
     with translation.override("it"):
-        for label in AUDIT_ACTIONS.values():
+        for label in [*AUDIT_ACTIONS.values(), gettext_lazy("Private file downloaded")]:
             assert escape(str(label)) in page
 
 
