@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,8 +24,8 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
+from core.exports import log_export, spreadsheet_response
 from core.files import private_download
-from core.tabular import write_csv, write_xlsx
 from registry import access
 from registry.models import Entity, EntityKind
 from registry.scoped_admin import GuardedModelAdmin, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
@@ -526,22 +526,22 @@ def riparto_view(request, pk):
             _report(request, error)
         return redirect(reverse("calls_riparto", args=[call.pk]))
     export = request.GET.get("export")
-    headers = [str(header) for header in RIPARTO_HEADERS]
     filename = f"riparto-{call.call_type}-{call.year}"
-    if export == "csv":
-        handle = io.StringIO()
-        write_csv(headers, riparto_rows(call), handle)
-        response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    if export == "xlsx":
-        handle = io.BytesIO()
-        write_xlsx(headers, riparto_rows(call), handle, sheet_title="Riparto")
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx")
+    source = f"calls.riparto:{call.pk}"
+    if export in ("csv", "xlsx"):
+        return spreadsheet_response(
+            request,
+            RIPARTO_HEADERS,
+            riparto_rows(call),
+            filename=filename,
+            file_format=export,
+            source=source,
+            sheet_title="Riparto",
+        )
     if export == "pdf":
         from .receipts import riparto_pdf
 
+        log_export(request, source=source, file_format="pdf", rows=call.allocations.count())
         return FileResponse(
             io.BytesIO(riparto_pdf(call)),
             as_attachment=True,

@@ -35,6 +35,8 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import CreateView, EditView, IndexView, WMABaseView
 
+from core.exports import log_export
+
 from . import access
 
 security_log = logging.getLogger("push.security")
@@ -220,20 +222,10 @@ class ItalianExportIndexView(IndexView):
 
 
 def audit_export(view, request) -> None:
-    """Write an export of an admin list to the audit log (under the person who exported):
-    the list, its filters and search, the format and how many rows left the system."""
+    """Write an export of an admin list to the audit log (core.exports.log_export): the list,
+    its filters and search, the format and how many rows left the system."""
     filters = {key: values for key, values in request.GET.lists() if key not in (view.EXPORT_VAR, view.PAGE_VAR)}
-    log(
-        instance=request.user,
-        action="push.export",
-        user=request.user,
-        data={
-            "list": view.opts.label,
-            "format": view.export,
-            "filters": filters,
-            "rows": view.queryset.count(),
-        },
-    )
+    log_export(request, source=view.opts.label, file_format=view.export, rows=view.queryset.count(), filters=filters)
 
 
 def changed_values(form) -> dict:

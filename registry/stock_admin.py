@@ -23,6 +23,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import EditView, InspectView
 
+from core.exports import spreadsheet_response
 from core.files import private_download
 from core.tabular import write_csv, write_xlsx
 
@@ -613,11 +614,14 @@ def _visible_job(request, pk) -> ImportJob:
 def import_report(request, pk):
     """The error report of an import as a CSV a clerk can open in Excel."""
     job = _visible_job(request, pk)
-    handle = io.StringIO()
-    write_csv([_("Row"), _("Column"), _("Value"), _("Problem")], (error[:4] for error in job.errors), handle)
-    response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="errori-importazione-{job.pk}.csv"'
-    return response
+    return spreadsheet_response(
+        request,
+        [_("Row"), _("Column"), _("Value"), _("Problem")],
+        (error[:4] for error in job.errors),
+        filename=f"errori-importazione-{job.pk}",
+        file_format="csv",
+        source=f"registry.importjob:{job.pk}",
+    )
 
 
 def import_file_download(request, pk):

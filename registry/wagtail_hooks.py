@@ -209,7 +209,6 @@ def register_registry_log_actions(actions):
     actions.register_action("push.import.uploaded", _("File uploaded for import"), _("File uploaded for import"))
     actions.register_action("push.import.done", _("Import completed"), _("Import completed"))
     actions.register_action("push.snapshot.taken", _("Snapshot of the stock taken"), _("Snapshot of the stock taken"))
-    actions.register_action("push.export", _("List exported"), _("List exported"))
 
 
 class PendingAccreditationPanel(Component):

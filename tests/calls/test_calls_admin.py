@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from wagtail.models import ModelLogEntry
 
 from calls import services
 from calls.models import Call, CallState, CallType, Submission, SubmissionState
+from core.exports import EXPORT_ACTION
 from registry.models import Area, Role
 from tests.calls.test_submissions import WORKED_EXAMPLES, applicants_csv
 from tests.conftest import BARI, LECCE
@@ -135,6 +137,11 @@ def test_riparto_in_the_admin_exports_and_publishes(client, sent, reviewer, regi
     csv_text = client.get(url + "?export=csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith("Bari;072006;3698,74;800,00;")
     assert b"".join(client.get(url + "?export=pdf").streaming_content).startswith(b"%PDF")
+    exports = ModelLogEntry.objects.filter(action=EXPORT_ACTION, user=region_admin).order_by("pk")
+    assert [(entry.data["list"], entry.data["format"], entry.data["rows"]) for entry in exports] == [
+        (f"calls.riparto:{sent.call_id}", "csv", 1),
+        (f"calls.riparto:{sent.call_id}", "pdf", 1),
+    ]
     client.post(url, {"action": "publish"})
     assert Call.objects.get(pk=sent.call_id).riparto_published_at is not None
 

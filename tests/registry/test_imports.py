@@ -8,7 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from wagtail.models import ModelLogEntry
 
+from core.exports import EXPORT_ACTION
 from registry import stock
 from registry.imports import EXPORT_HEADERS, UNIT_COLUMNS
 from registry.models import Building, ImportJob, ImportStatus, PropertyChange, Unit
@@ -456,6 +458,8 @@ def test_admin_upload_with_errors_shows_the_report_then_imports_the_valid_rows_o
     report = client.get(reverse("registry_import_report", args=[job.pk])).content.decode("utf-8-sig")
     assert report.splitlines()[0] == "Riga;Colonna;Valore;Problema"
     assert report.splitlines()[1].startswith("5;Stato;boh;")
+    exported = ModelLogEntry.objects.get(action=EXPORT_ACTION, user=arca_officer)
+    assert (exported.data["list"], exported.data["rows"]) == (f"registry.importjob:{job.pk}", 1)
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("registry_import_valid_rows", args=[job.pk]))
