@@ -11,6 +11,8 @@ These routes are placed before Wagtail's own (config/urls.py) and wrap the same 
   private collections, and their "chosen" steps answer for any id, to anyone who may enter
   the admin. They exist for people who edit content; everyone else (the Comuni's and ARCA's
   officers) gets 403.
+- Reports (site history, aging pages, locked pages, workflows…) can be downloaded as CSV
+  or XLSX: each download is written to the audit log like every other export.
 """
 
 from functools import wraps
@@ -84,28 +86,64 @@ def _admin_patterns(patterns, prefix=()):
             yield (*prefix, pattern.pattern), pattern.callback
 
 
+def audited_export(view):
+    """Write a report's CSV/XLSX download to the audit log (core.exports.log_export)."""
+
+    @wraps(view)
+    def audited(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        file_format = request.GET.get("export")
+        if file_format and request.user.is_authenticated and response.status_code == 200:
+            from .exports import log_export
+
+            filters = {key: values for key, values in request.GET.lists() if key != "export"}
+            log_export(request, source=request.path, file_format=file_format, rows=None, filters=filters)
+        return response
+
+    return audited
+
+
+def _guarded_copy(parts, view):
+    route = "".join(str(part) for part in parts)
+    if all(isinstance(part, RoutePattern) for part in parts):
+        return path(ADMIN_PREFIX + route, view)
+    regex = "".join(part.regex.pattern.lstrip("^") for part in parts)
+    return re_path("^" + ADMIN_PREFIX + regex, view)
+
+
+def report_admin_urls():
+    """An audited copy of every report route of the Wagtail admin (site history apart,
+    which guarded_admin_urls narrows to the Region as well)."""
+    from wagtail.admin import urls as wagtailadmin_urls
+
+    return [
+        _guarded_copy(parts, audited_export(callback))
+        for parts, callback in _admin_patterns(wagtailadmin_urls.urlpatterns)
+        if "".join(str(part) for part in parts).startswith("reports/")
+        and not "".join(str(part) for part in parts).startswith("reports/site-history/")
+    ]
+
+
 def chooser_admin_urls():
     """A guarded copy of every chooser route of the Wagtail admin, found by walking its
     URL patterns so that choosers added later (a snippet, a new viewset) are covered too."""
     from wagtail.admin import urls as wagtailadmin_urls
 
-    guarded = []
-    for parts, callback in _admin_patterns(wagtailadmin_urls.urlpatterns):
-        route = "".join(str(part) for part in parts)
-        if not is_chooser_route(route):
-            continue
-        if all(isinstance(part, RoutePattern) for part in parts):
-            guarded.append(path(ADMIN_PREFIX + route, content_editors_only(callback)))
-        else:
-            regex = "".join(part.regex.pattern.lstrip("^") for part in parts)
-            guarded.append(re_path("^" + ADMIN_PREFIX + regex, content_editors_only(callback)))
-    return guarded
+    return [
+        _guarded_copy(parts, content_editors_only(callback))
+        for parts, callback in _admin_patterns(wagtailadmin_urls.urlpatterns)
+        if is_chooser_route("".join(str(part) for part in parts))
+    ]
 
 
 def guarded_admin_urls():
     """Routes to place before Wagtail's admin URLs in config/urls.py."""
     return [
-        path("admin/reports/site-history/", regional_only(LogEntriesView.as_view())),
-        path("admin/reports/site-history/results/", regional_only(LogEntriesView.as_view(results_only=True))),
+        path("admin/reports/site-history/", regional_only(audited_export(LogEntriesView.as_view()))),
+        path(
+            "admin/reports/site-history/results/",
+            regional_only(audited_export(LogEntriesView.as_view(results_only=True))),
+        ),
+        *report_admin_urls(),
         *chooser_admin_urls(),
     ]

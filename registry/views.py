@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core import throttle
@@ -31,6 +32,8 @@ def within_request_allowance(request) -> bool:
 # the throttle.
 @csrf_exempt
 @never_cache
+# Django's error reports (e-mails to ADMINS, logs) must not carry the applicant's identity.
+@sensitive_post_parameters("fiscal_code", "email", "first_name", "last_name")
 def accreditation_request(request):
     if request.method == "POST" and not within_request_allowance(request):
         return render(

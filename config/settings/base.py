@@ -356,6 +356,10 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Largest spreadsheet accepted by the upload screens and the API.
 PUSH_MAX_IMPORT_BYTES = int(os.environ.get("PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024))
+# Uploads up to the largest accepted file stay in memory: Django would otherwise spool them
+# to a temporary file, and an applicant list carries codici fiscali in clear until it is
+# sealed (calls/sealed.py). Larger bodies are refused before they are kept.
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(PUSH_MAX_IMPORT_BYTES, PUSH_MAX_PDF_BYTES)
 # Limits of every spreadsheet read (units, applicant lists), checked before a workbook is
 # expanded and again while it is read (core/tabular.py). A real 100,000-row sheet unpacks
 # to about 170 MB and compresses about 10 times; Excel holds at most 32,767 characters a cell.

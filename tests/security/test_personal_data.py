@@ -294,3 +294,18 @@ def test_production_refuses_to_start_without_the_file_key():
     )
     assert result.returncode != 0
     assert "PUSH_FILE_KEY must be set in production" in result.stderr
+
+
+def test_error_reports_never_carry_the_identity_typed_in_the_accreditation_form(rf):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    from registry.views import accreditation_request
+
+    request = rf.post("/accreditamento/", {"fiscal_code": "RSSMRA85T10A662X", "email": "m.rossi@example.it"})
+    accreditation_request(request)
+    post = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert "RSSMRA85T10A662X" not in post.values() and "m.rossi@example.it" not in post.values()
+
+
+def test_uploaded_lists_are_never_spooled_to_a_temporary_file():
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE >= settings.PUSH_MAX_IMPORT_BYTES
