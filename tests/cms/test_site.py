@@ -223,12 +223,6 @@ def test_headless_api_serves_page_fields(client, site):
     assert listing["items"][0]["questions"][0]["anchor"].startswith("domanda-")
 
 
-def test_editors_submit_and_administrators_approve(site):
-    from wagtail.models import WorkflowPage
-
-    assert WorkflowPage.objects.get(page=site["home"]).workflow.name == "Pubblicazione sul sito PUSH"
-
-
 def test_search_uses_italian_stemming_on_postgresql(client, site):
     from django.db import connection
 
