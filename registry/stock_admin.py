@@ -115,13 +115,19 @@ class SelectRelatedFilter(RelatedFieldListFilter):
         selected = {str(value) for value in (self.lookup_val or [])}
         self.options = [(pk, label, str(pk) in selected) for pk, label in self.lookup_choices]
 
-    # Only entities that actually appear in the column: a handful of owners and managers
-    # rather than every Comune of the region.
+    # Only entities that actually appear in the column of the buildings the person may see:
+    # a handful of owners and managers rather than every Comune of the region, and nothing
+    # learnt about other owners' stock (where they have buildings, who manages them).
     source_field = None
 
+    def present(self, request):
+        visible = access.scope(Building.objects.order_by(), request.user, path="owner")
+        return visible.values(self.source_field).distinct()
+
     def field_choices(self, field, request, model_admin):
-        present = Building.objects.order_by().values(self.source_field).distinct()
-        queryset = Entity.objects.filter(kind__in=self.entity_kinds, pk__in=present).order_by("kind", "name")
+        queryset = Entity.objects.filter(kind__in=self.entity_kinds, pk__in=self.present(request)).order_by(
+            "kind", "name"
+        )
         return [(pk, f"{name} ({code})") for pk, name, code in queryset.values_list("pk", "name", "code")]
 
     def has_output(self):
@@ -141,8 +147,7 @@ class ComuneSelectFilter(SelectRelatedFilter):
     source_field = "comune"
 
     def field_choices(self, field, request, model_admin):
-        present = Building.objects.order_by().values("comune").distinct()
-        return list(Entity.objects.filter(pk__in=present).order_by("name").values_list("pk", "name"))
+        return list(Entity.objects.filter(pk__in=self.present(request)).order_by("name").values_list("pk", "name"))
 
 
 # --- units --------------------------------------------------------------------------
