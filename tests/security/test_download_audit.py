@@ -53,7 +53,7 @@ def test_downloading_a_designation_act_is_audited(client, bari_legal_rep, bari_r
         "sha256": bari_request.designation_act_sha256,
         "address": "203.0.113.7",
     }
-    assert str(entry.message) == "Private file downloaded"
+    assert str(entry.message) == "File riservato scaricato"
 
 
 def test_every_download_is_a_new_entry(client, bari_legal_rep, bari_request):

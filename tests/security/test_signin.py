@@ -63,8 +63,10 @@ def test_fifty_wrong_passwords_then_the_right_one_is_refused_with_a_clear_messag
 
     assert response.status_code == 429
     assert "_auth_user_id" not in attacker.session
-    assert "Too many failed sign-in attempts for this account or from your connection." in response.content.decode()
-    assert "try again in 15 minutes" in response.content.decode()
+    assert (
+        "Troppi tentativi di accesso falliti per questo account o dalla tua connessione." in response.content.decode()
+    )
+    assert "riprova tra 15 minuti" in response.content.decode()
 
 
 def test_the_lock_holds_for_the_account_from_any_other_client_and_process(behind_proxy, region_admin, reviewer):
@@ -167,7 +169,7 @@ def test_password_reset_is_throttled_per_client_address(behind_proxy, settings, 
     refused = flooder.post(RESET, {"email": reviewer.email})
 
     assert refused.status_code == 429
-    assert "Too many password reset requests from your connection" in refused.content.decode()
+    assert "Troppe richieste di ripristino della password dalla tua connessione" in refused.content.decode()
     assert mail.outbox == []
     assert client_at("198.51.100.1").post(RESET, {"email": reviewer.email}).status_code == 302
     assert len(mail.outbox) == 1
