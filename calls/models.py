@@ -217,10 +217,10 @@ class Submission(models.Model):
     need_b = models.DecimalField(_("need, band B (€)"), default=Decimal("0"), **MONEY)
     need_covid = models.DecimalField(_("need, COVID band (€)"), default=Decimal("0"), **MONEY)
     need = models.DecimalField(_("need (fabbisogno, €)"), default=Decimal("0"), **MONEY)
+    # The latest sending, copied from the protocol register (ProtocolEntry) in the same
+    # transaction, for lists and search; the register is the record.
     protocol_number = models.CharField(_("protocol number"), max_length=20, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    receipt_pdf = models.FileField(_("receipt"), storage=private_storage, upload_to="calls/receipts/", blank=True)
-    receipt_sha256 = models.CharField(max_length=64, blank=True)
     integration_message = models.TextField(_("integration requested"), blank=True)
     integration_deadline = models.DateTimeField(_("integration deadline"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for rejection"), blank=True)
@@ -407,6 +407,89 @@ class ProtocolCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
+
+
+class ProtocolKind(models.TextChoices):
+    SUBMISSION_SENT = "submission_sent", _("Submission sent")
+    INTEGRATION_SENT = "integration_sent", _("Integration sent")
+    CIRCULAR = "circular", _("Circular")
+
+
+class ProtocolEntryImmutable(Exception):
+    """A protocol entry was about to be changed or deleted."""
+
+
+class ProtocolEntryQuerySet(models.QuerySet):
+    """Bulk changes and deletions are refused like the model's own: only attach_receipt()
+    writes to an existing entry."""
+
+    def update(self, **kwargs):
+        raise ProtocolEntryImmutable("Protocol entries cannot change.")
+
+    def delete(self):
+        raise ProtocolEntryImmutable("Protocol entries cannot be deleted.")
+
+    def attach_receipt(self, pk: int, *, name: str, sha256: str) -> bool:
+        """Record the entry's receipt if it has none yet: True if this call recorded it.
+        One conditional UPDATE, so two workers rendering the same receipt record one."""
+        rows = models.QuerySet.update(self.filter(pk=pk, receipt_sha256=""), receipt_pdf=name, receipt_sha256=sha256)
+        return rows == 1
+
+
+class ProtocolEntry(models.Model):
+    """One entry of the protocol register: a number and a time given once, to one sending
+    (the first one and every integration), never changed or deleted.
+
+    `content` is what the receipt states, frozen when the entry is registered; the receipt
+    PDF is rendered from it afterwards, in the background (calls/tasks.py), and attached
+    once (attach_receipt): until then the entry has no receipt. The database refuses any
+    other change and every deletion (migration 0005, on PostgreSQL), beside save() and delete() here."""
+
+    number = models.CharField(_("protocol number"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    registered_at = models.DateTimeField(_("registered at"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ProtocolKind.choices)
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.PROTECT,
+        related_name="protocol_entries",
+        null=True,
+        blank=True,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    content = models.JSONField(_("content of the receipt"), default=dict, blank=True)
+    receipt_pdf = models.FileField(
+        _("receipt"), storage=private_storage, upload_to="calls/receipts/", max_length=200, blank=True
+    )
+    receipt_sha256 = models.CharField(_("SHA-256 of the receipt"), max_length=64, blank=True)
+
+    objects = ProtocolEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("protocol entry")
+        verbose_name_plural = _("protocol register")
+        ordering = ["year", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="protocol_entry_one_per_number")]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ProtocolEntryImmutable(f"Protocol entry {self.number} is registered and cannot change.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ProtocolEntryImmutable(f"Protocol entry {self.number} cannot be deleted.")
+
+    @property
+    def file_name(self) -> str:
+        return f"ricevuta-{self.number.replace('/', '-')}.pdf"
 
 
 class Allocation(models.Model):
