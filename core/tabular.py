@@ -31,6 +31,8 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.numbers import NumberFormatError, parse_italian_decimal
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -618,7 +620,6 @@ def match_headers(headers: list, columns: list[Column]) -> HeaderMatch:
 
 _INT_RE = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$|^[+-]?\d+$")
 _IT_DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
-_DOT_DECIMAL_RE = re.compile(r"^[+-]?\d+\.\d+$")
 _DATE_RE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 
@@ -645,8 +646,9 @@ def text(max_length: int) -> Callable:
 
 
 def parse_decimal(value) -> Decimal:
-    """Italian decimal: `1.234,56`, `1234,56`, `65`; a lone point followed by other than
-    three digits is read as a decimal point (`65.5`), as some systems export."""
+    """Italian decimal (`core.numbers.parse_italian_decimal`): `1.234,56`, `1234,56`, `65`;
+    a lone point followed by other than three digits is read as a decimal point (`65.5`),
+    as other systems export."""
     if type(value) is not str:
         if isinstance(value, bool):
             raise CellError(_("A number is expected here."))
@@ -657,12 +659,10 @@ def parse_decimal(value) -> Decimal:
     # Fast path for the common case: digits with at most one decimal comma ("68,40").
     if raw.replace(",", "", 1).isdigit():
         return Decimal(raw.replace(",", "."))
-    raw = raw.replace(" ", "").replace("\u00a0", "").replace("€", "")
-    if _IT_DECIMAL_RE.match(raw):
-        return Decimal(raw.replace(".", "").replace(",", "."))
-    if _DOT_DECIMAL_RE.match(raw):
-        return Decimal(raw)
-    raise CellError(_("“%(value)s” is not a number (write it like 1.234,56).") % {"value": value.strip()})
+    try:
+        return parse_italian_decimal(raw, dot_decimal=True)
+    except NumberFormatError as error:
+        raise CellError(error.message)
 
 
 def decimal(*, places: int, minimum: Decimal, maximum: Decimal) -> Callable:
