@@ -114,8 +114,12 @@ class ItalianDecimalField(forms.DecimalField):
     widget = ItalianDecimalInput
     default_error_messages = {"invalid": gettext_lazy("Enter a number, like 1.234,56.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dot_decimal: bool = False, **kwargs):
+        # dot_decimal: also read a lone point as the decimal point, whatever follows it
+        # (41.117 = 41,117). Only for values nobody writes with thousands separators and
+        # that people paste from maps: coordinates.
         kwargs.pop("localize", None)
+        self.dot_decimal = dot_decimal
         super().__init__(*args, **kwargs)
         if isinstance(self.widget, ItalianDecimalInput):
             self.widget.places = self.decimal_places
@@ -127,8 +131,11 @@ class ItalianDecimalField(forms.DecimalField):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return Decimal(str(value))
+        raw = str(value).translate(_NOISE)
         try:
-            number = parse_italian_decimal(str(value))
+            if self.dot_decimal and _LONE_DOT_RE.match(raw):
+                return Decimal(raw)
+            number = parse_italian_decimal(raw)
         except NumberFormatError as error:
             raise ValidationError(error.message, code=error.code)
         except InvalidOperation:
