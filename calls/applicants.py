@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.fiscal_codes import validate_person_code
 from core.pseudonyms import pseudonymise
@@ -342,3 +343,64 @@ def _arrears_case(call, bands, number, pseudonym, values):
 
 def reason_label(code: str) -> str:
     return str(REASONS.get(code, ""))
+
+
+# --- the template of the list and its column guide ------------------------------------
+# What each column holds and how to write it, for the guide on the submission's page. The
+# template's headers and example row come from the column specifications above, so the
+# template always matches what the reader accepts.
+
+_YES_NO = gettext_lazy("sì or no (also: si, x, 1 / n, 0)")
+_AMOUNT = gettext_lazy("euro, Italian format: 1.234,56")
+
+COLUMN_HELP = {
+    "fiscal_code": (gettext_lazy("Applicant's codice fiscale (16 characters)"), gettext_lazy("16 letters and digits")),
+    "household_size": (gettext_lazy("Members of the household"), gettext_lazy("whole number, 1 to 20")),
+    "over_65": (gettext_lazy("A member is over 65"), _YES_NO),
+    "disabled": (gettext_lazy("A member has a disability"), _YES_NO),
+    "minors": (gettext_lazy("There are minors in the household"), _YES_NO),
+    "income": (gettext_lazy("Household's annual income"), _AMOUNT),
+    "isee": (gettext_lazy("ISEE of the household (needed for the COVID band)"), _AMOUNT),
+    "income_loss": (gettext_lazy("Loss of income (COVID band)"), gettext_lazy("percentage, 0 to 100: 25,5")),
+    "annual_rent": (gettext_lazy("Annual rent of the lease, without charges"), _AMOUNT),
+    "months": (gettext_lazy("Months of lease in the year"), gettext_lazy("whole number, 1 to 12")),
+    "lease_registration": (
+        gettext_lazy("Registration of the lease (code and date)"),
+        gettext_lazy("text, at most 60 characters"),
+    ),
+    "eviction_notice_date": (gettext_lazy("Date of the eviction notice"), gettext_lazy("date: 15/03/2026")),
+    "arrears_amount": (gettext_lazy("Arrears of rent"), _AMOUNT),
+    "cause": (
+        gettext_lazy("Cause of the loss of income"),
+        gettext_lazy(
+            "one of: licenziamento, riduzione orario, cassa integrazione, mancato rinnovo contratto, "
+            "cessazione attività, malattia o decesso"
+        ),
+    ),
+    "ise": (gettext_lazy("ISE of the household"), _AMOUNT),
+    "requested_amount": (gettext_lazy("Contribution requested"), _AMOUNT),
+}
+
+
+def column_guide(call: Call) -> list[dict]:
+    """One line per column of the call's list: header, what it holds, format, required,
+    example."""
+    guide = []
+    for column in columns_for(call):
+        holds, written = COLUMN_HELP.get(column.key, (column.help, ""))
+        guide.append(
+            {
+                "header": column.header,
+                "holds": holds,
+                "format": written,
+                "required": column.required,
+                "example": column.example,
+            }
+        )
+    return guide
+
+
+def list_template(call: Call) -> tuple[list[str], list[list[str]]]:
+    """Headers and one example row of the call's list, for the CSV/XLSX template."""
+    columns = columns_for(call)
+    return [column.header for column in columns], [[column.example for column in columns]]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from . import admin
+from . import admin, call_lifecycle
 
 modeladmin_register(admin.CallsGroup)
 
@@ -21,14 +21,23 @@ def register_calls_urls():
             admin.attachment_download,
             name="calls_attachment",
         ),
+        path(
+            "calls/submission/<int:pk>/confirm/<str:action>/",
+            admin.submission_confirm,
+            name="calls_submission_confirm",
+        ),
+        path("calls/list-template/<int:call_pk>.<str:file_format>", admin.list_template, name="calls_list_template"),
+        path("calls/review-queue/", admin.review_queue_view, name="calls_review_queue"),
         path("calls/call/<int:pk>/riparto/", admin.riparto_view, name="calls_riparto"),
+        path("calls/call/<int:pk>/riparto/publish/", admin.riparto_publish, name="calls_riparto_publish"),
         path("calls/call/<int:pk>/action/<str:action>/", admin.call_action, name="calls_call_action"),
+        path("calls/call/<int:pk>/move/<str:action>/", admin.call_move, name="calls_call_move"),
     ]
 
 
 LOG_ACTIONS = {
     "push.call.extension": _("Deadline extended for a Comune"),
-    "push.call.reopened": _("Call reopened"),
+    "push.call.reopened": _("Call reopened"),  # entries written before calls/call_lifecycle.py
     "push.submission.list_uploaded": _("List of applicants uploaded"),
     "push.submission.attachment": _("Attachment added"),
     "push.submission.submit": _("Submission sent"),
@@ -43,5 +52,5 @@ LOG_ACTIONS = {
 
 @hooks.register("register_log_actions")
 def register_calls_log_actions(actions):
-    for action, label in LOG_ACTIONS.items():
+    for action, label in {**LOG_ACTIONS, **call_lifecycle.AUDIT_ACTIONS}.items():
         actions.register_action(action, label, label)

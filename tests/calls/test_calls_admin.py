@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
-from calls import services
+from calls import call_lifecycle, services
 from calls.models import Call, CallState, CallType, Submission, SubmissionState
 from core.exports import EXPORT_ACTION
 from registry.models import Area, Role
@@ -61,6 +61,12 @@ def action(client, submission, name, data=None):
     return client.post(reverse("calls_submission_action", args=[submission.pk, name]), data or {})
 
 
+def confirm(client, submission, name, data=None):
+    """What an officer does on a confirmation page: press its confirm button."""
+    url = reverse("calls_submission_confirm", args=[submission.pk, name])
+    return client.post(url, {"confirm": "yes", **(data or {})})
+
+
 @pytest.fixture
 def sent(client, call, entities, bari_calls, pdf_file, django_capture_on_commit_callbacks):
     """Bari's submission prepared and sent through the admin."""
@@ -79,7 +85,7 @@ def sent(client, call, entities, bari_calls, pdf_file, django_capture_on_commit_
     action(client, submission, "co_financing", {"amount": "800,00"})
     action(client, submission, "attachment", {"name": ATTACHMENT, "file": pdf_file()})
     with django_capture_on_commit_callbacks(execute=True):
-        action(client, submission, "submit")
+        confirm(client, submission, "submit")
     submission.refresh_from_db()
     return submission
 
@@ -114,7 +120,7 @@ def test_review_through_the_admin(client, sent, reviewer, django_capture_on_comm
         action(client, sent, "request_integration", {"message": "Allegare la determina firmata.", "deadline": deadline})
     sent.refresh_from_db()
     assert sent.state == SubmissionState.INTEGRATION_REQUESTED
-    response = action(client, sent, "accept")  # not allowed from this state: refused, nothing changes
+    response = confirm(client, sent, "accept")  # not allowed from this state: refused, nothing changes
     assert response.status_code == 302 and response["Location"].endswith(f"/inspect/{sent.pk}/")
     with translation.override("it"):
         expected = gettext("This cannot be done to a submission in state “%(state)s”.") % {
@@ -128,7 +134,7 @@ def test_review_through_the_admin(client, sent, reviewer, django_capture_on_comm
 
 def test_riparto_in_the_admin_exports_and_publishes(client, sent, reviewer, region_admin):
     services.accept(submission=sent, by=reviewer)
-    Call.objects.filter(pk=sent.call_id).update(state=CallState.CLOSED)
+    call_lifecycle.move_call(sent.call, "close", region_admin)
     client.force_login(region_admin)
     url = reverse("calls_riparto", args=[sent.call_id])
     client.post(url, {"action": "compute"})
@@ -142,7 +148,7 @@ def test_riparto_in_the_admin_exports_and_publishes(client, sent, reviewer, regi
         (f"calls.riparto:{sent.call_id}", "csv", 1),
         (f"calls.riparto:{sent.call_id}", "pdf", 1),
     ]
-    client.post(url, {"action": "publish"})
+    client.post(reverse("calls_riparto_publish", args=[sent.call_id]), {"confirm": "yes"})
     assert Call.objects.get(pk=sent.call_id).riparto_published_at is not None
 
 
