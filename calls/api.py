@@ -3,7 +3,8 @@
 - /api/v1/calls: the published calls (not drafts), for anyone;
 - /api/v1/calls/{id}/allocation: the riparto, once published, for anyone;
 - /api/v1/submissions: a Comune's own submissions (the Region's reviewers: all); a Comune's
-  system may open a draft, set the co-financing, upload the applicant list and send it.
+  system may open a draft, set the co-financing, upload the applicant list and send it;
+- /api/v1/submissions/{id}/receipts/{entry_id}: the receipt of one sending, as issued.
 """
 
 import django_filters
@@ -11,7 +12,13 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -20,11 +27,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.api import ModelViewPermission, problem
+from core.files import private_download
 from registry import access
 from registry.models import Entity
 
 from . import services
-from .models import Allocation, Call, Submission, SubmissionState, UploadStatus
+from .models import Allocation, Call, ProtocolEntry, Submission, SubmissionState, UploadStatus
 from .selectors import published_calls
 
 
@@ -100,9 +108,41 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(AllocationSerializer(rows, many=True).data)
 
 
+class ProtocolEntrySerializer(serializers.ModelSerializer):
+    """One sending of the submission in the protocol register, with its own receipt."""
+
+    receipt_sha256 = serializers.SerializerMethodField()
+    receipt_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProtocolEntry
+        fields = ["id", "number", "kind", "registered_at", "receipt_sha256", "receipt_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_receipt_sha256(self, entry) -> str | None:
+        return entry.receipt_sha256 or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_receipt_url(self, entry) -> str | None:
+        """Null while the receipt is being rendered (shortly after the sending)."""
+        if not entry.receipt_pdf:
+            return None
+        path = f"/api/v1/submissions/{entry.submission_id}/receipts/{entry.pk}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     call = serializers.PrimaryKeyRelatedField(read_only=True)
     comune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    protocol_entries = serializers.SerializerMethodField()
+
+    @extend_schema_field(ProtocolEntrySerializer(many=True))
+    def get_protocol_entries(self, submission):
+        """Every sending, oldest first: the first one and each integration."""
+        entries = sorted(submission.protocol_entries.all(), key=lambda entry: (entry.registered_at, entry.sequence))
+        return ProtocolEntrySerializer(entries, many=True, context=self.context).data
 
     class Meta:
         model = Submission
@@ -123,8 +163,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "need",
             "protocol_number",
             "submitted_at",
+            "protocol_entries",
             "applicants_file_sha256",
-            "receipt_sha256",
             "integration_message",
             "integration_deadline",
             "decision_reason",
@@ -215,7 +255,11 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = Submission.objects.select_related("comune").order_by("-call_id", "comune__code")
+        queryset = (
+            Submission.objects.select_related("comune")
+            .prefetch_related("protocol_entries")
+            .order_by("-call_id", "comune__code")
+        )
         return access.scope(queryset, self.request.user, path="comune")
 
     def create(self, request, *args, **kwargs):
@@ -227,7 +271,9 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             raise PermissionDenied(str(error))
         except DjangoValidationError as error:
             return _problem(error)
-        return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+        return Response(
+            SubmissionSerializer(submission, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, *args, **kwargs):
         submission = self.get_object()
@@ -244,7 +290,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             raise PermissionDenied(str(error))
         except DjangoValidationError as error:
             return _problem(error)
-        return Response(SubmissionSerializer(submission).data)
+        return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Upload the applicant list (CSV or XLSX); all or nothing",
@@ -273,7 +319,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             return _problem(error)
         if received.status == UploadStatus.DONE:
             submission.refresh_from_db()
-            return Response(SubmissionSerializer(submission).data)
+            return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
         if received.status == UploadStatus.INVALID:
             return _refused_list(received)
         return Response(
@@ -310,6 +356,30 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             }
         )
 
+    @extend_schema(
+        summary="A receipt as issued (PDF), by its protocol entry",
+        request=None,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="The receipt"),
+            404: OpenApiResponse(description="No such entry, or its receipt is still being rendered"),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"receipts/(?P<entry_id>\d+)")
+    def receipts(self, request, pk=None, entry_id=None):
+        submission = self.get_object()
+        entry = get_object_or_404(submission.protocol_entries, pk=entry_id)
+        if not entry.receipt_pdf:
+            raise NotFound(_("The receipt is being prepared."))
+        return private_download(
+            entry.receipt_pdf,
+            entry.file_name,
+            "application/pdf",
+            request=request,
+            instance=submission,
+            kind="receipt",
+            sha256=entry.receipt_sha256,
+        )
+
     @extend_schema(summary="Send the submission (or its integration)", request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def submit(self, request, pk=None):
@@ -320,4 +390,4 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             raise PermissionDenied(str(error))
         except DjangoValidationError as error:
             return _problem(error)
-        return Response(SubmissionSerializer(submission).data)
+        return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)

@@ -2,6 +2,7 @@
 e-mailed). The PDF is made with fpdf2, pure Python, with the DejaVu font that matplotlib
 already installs, so that accents and the euro sign print without system libraries."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import matplotlib
@@ -25,44 +26,75 @@ def euro(amount) -> str:
     return f"{'.'.join(groups)},{decimals} €"
 
 
-def receipt_lines(submission) -> list[tuple[str, str]]:
+def receipt_content(submission, state: str) -> dict:
+    """What a receipt states about the submission as sent, frozen in its protocol entry
+    when the entry is registered (the receipt is rendered later, from this alone, so it says
+    what was sent even if the submission has changed since). Amounts as strings, exact."""
     call = submission.call
+    return {
+        "call": f"{call.title} ({call.legal_act})",
+        "call_type": call.call_type,
+        "covid_band": call.covid_band,
+        "comune": f"{submission.comune} ({submission.comune.code})",
+        "state": state,
+        "applicant_count": submission.applicant_count,
+        "eligible_count": submission.eligible_count,
+        "eligible_a": submission.eligible_a,
+        "eligible_b": submission.eligible_b,
+        "eligible_covid": submission.eligible_covid,
+        "need_a": str(submission.need_a),
+        "need_b": str(submission.need_b),
+        "need_covid": str(submission.need_covid),
+        "need": str(submission.need),
+        "co_financing": str(submission.co_financing),
+        "list_sha256": submission.applicants_file_sha256,
+        "attachments": [[a.name, a.sha256] for a in submission.attachments.order_by("name")],
+    }
+
+
+def receipt_lines(entry) -> list[tuple[str, str]]:
+    from .models import SubmissionState
+
+    content = entry.content
     lines = [
-        (_("Protocol number"), submission.protocol_number or ""),
-        (
-            _("Sent at"),
-            timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M:%S")
-            if submission.submitted_at
-            else "",
-        ),
-        (_("Call"), f"{call.title} ({call.legal_act})"),
-        (_("Comune"), f"{submission.comune} ({submission.comune.code})"),
-        (_("State"), submission.get_state_display()),
-        (_("Applicants"), str(submission.applicant_count)),
-        (_("Eligible"), str(submission.eligible_count)),
+        (_("Protocol number"), entry.number),
+        (_("Sent at"), timezone.localtime(entry.registered_at).strftime("%d/%m/%Y %H:%M:%S")),
+        (_("Kind"), entry.get_kind_display()),
+        (_("Call"), content.get("call", "")),
+        (_("Comune"), content.get("comune", "")),
+        (_("State"), str(SubmissionState(content["state"]).label) if content.get("state") else ""),
+        (_("Applicants"), str(content.get("applicant_count", ""))),
+        (_("Eligible"), str(content.get("eligible_count", ""))),
     ]
-    if call.call_type == "rent_support":
+    if content.get("call_type") == "rent_support":
         lines += [
-            (_("Band A: eligible and need"), f"{submission.eligible_a} · {euro(submission.need_a)}"),
-            (_("Band B: eligible and need"), f"{submission.eligible_b} · {euro(submission.need_b)}"),
+            (_("Band A: eligible and need"), f"{content['eligible_a']} · {euro(Decimal(content['need_a']))}"),
+            (_("Band B: eligible and need"), f"{content['eligible_b']} · {euro(Decimal(content['need_b']))}"),
         ]
-        if call.covid_band:
+        if content.get("covid_band"):
             lines.append(
-                (_("COVID band: eligible and need"), f"{submission.eligible_covid} · {euro(submission.need_covid)}")
+                (
+                    _("COVID band: eligible and need"),
+                    f"{content['eligible_covid']} · {euro(Decimal(content['need_covid']))}",
+                )
             )
-    lines += [
-        (_("Need (fabbisogno)"), euro(submission.need)),
-        (_("Co-financing"), euro(submission.co_financing)),
-        (_("SHA-256 of the list"), submission.applicants_file_sha256),
-    ]
+    if "need" in content:
+        lines += [
+            (_("Need (fabbisogno)"), euro(Decimal(content["need"]))),
+            (_("Co-financing"), euro(Decimal(content["co_financing"]))),
+            (_("SHA-256 of the list"), content.get("list_sha256", "")),
+        ]
     return lines
 
 
-def receipt_pdf(submission) -> bytes:
+def receipt_pdf(entry) -> bytes:
+    """The receipt of a protocol entry, from its frozen content (see receipt_content)."""
     with translation.override("it"):
         pdf = FPDF(format="A4")
-        pdf.set_title(f"Ricevuta {submission.protocol_number}")
+        pdf.set_title(f"Ricevuta {entry.number}")
         pdf.set_author("Regione Puglia – PUSH")
+        # A fixed creation date: the same entry renders to the same bytes.
+        pdf.set_creation_date(entry.registered_at)
         pdf.add_font("DejaVu", "", str(FONT))
         pdf.add_font("DejaVu", "B", str(FONT_BOLD))
         pdf.add_page()
@@ -72,30 +104,33 @@ def receipt_pdf(submission) -> bytes:
         pdf.multi_cell(
             0,
             8,
-            _("Receipt of submission %(protocol)s") % {"protocol": submission.protocol_number},
+            _("Receipt of submission %(protocol)s") % {"protocol": entry.number},
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
         pdf.ln(2)
         pdf.set_font("DejaVu", "", 10)
-        for label, value in receipt_lines(submission):
+        for label, value in receipt_lines(entry):
             pdf.set_font("DejaVu", "B", 10)
             pdf.cell(70, 6, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
             pdf.set_font("DejaVu", "", 10)
             pdf.multi_cell(0, 6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        attachments = list(submission.attachments.order_by("name"))
+        attachments = entry.content.get("attachments") or []
         if attachments:
             pdf.ln(3)
             pdf.set_font("DejaVu", "B", 10)
             pdf.multi_cell(0, 6, _("Attachments (SHA-256)"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_font("DejaVu", "", 8)
-            for attachment in attachments:
-                pdf.multi_cell(0, 5, f"{attachment.name}: {attachment.sha256}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            for name, sha256 in attachments:
+                pdf.multi_cell(0, 5, f"{name}: {sha256}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return bytes(pdf.output())
 
 
-def receipt_html(submission) -> str:
-    return render_to_string("calls/receipt.html", {"submission": submission, "lines": receipt_lines(submission)})
+def receipt_html(entry) -> str:
+    return render_to_string(
+        "calls/receipt.html",
+        {"entry": entry, "lines": receipt_lines(entry), "attachments": entry.content.get("attachments") or []},
+    )
 
 
 def riparto_pdf(call) -> bytes:

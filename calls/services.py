@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -28,7 +29,7 @@ from core.tabular import CellProblem, FileRefused, check_spreadsheet_limits
 from registry import access
 from registry.models import Area, Entity, EntityKind, Membership, Role
 
-from . import riparto, sealed
+from . import call_lifecycle, riparto, sealed
 from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file, redact_fiscal_codes
 from .models import (
     Allocation,
@@ -40,6 +41,8 @@ from .models import (
     CallState,
     DeadlineExtension,
     ProtocolCounter,
+    ProtocolEntry,
+    ProtocolKind,
     Submission,
     SubmissionState,
     UploadStatus,
@@ -129,23 +132,15 @@ def grant_extension(*, call: Call, comune: Entity, closes_at, reason: str, by) -
 
 
 def reopen_call(*, call: Call, closes_at, by) -> Call:
-    if not (access.is_regional(by) and by.has_perm("calls.change_call")):
-        raise PermissionDenied(_("Only the Region reopens a call."))
+    """Reopen a closed call with a new deadline (calls.call_lifecycle's "reopen")."""
     if call.riparto_published_at:
         raise ValidationError(_("The riparto of this call is published: it cannot be reopened."), code="published")
-    with transaction.atomic():
-        old = call.closes_at
-        call.closes_at = closes_at
-        call.state = CallState.OPEN
-        call.full_clean()
-        call.save(update_fields=["closes_at", "state"])
-        log(
-            instance=call,
-            action="push.call.reopened",
-            user=by,
-            data={"old": old.isoformat(), "new": closes_at.isoformat()},
-        )
-    return call
+    if closes_at <= timezone.now():
+        raise ValidationError(_("The new deadline must be in the future."), code="deadline")
+    old = call.closes_at
+    return call_lifecycle.move_call(
+        call, "reopen", by, fields={"closes_at": closes_at}, data={"old": old.isoformat(), "new": closes_at.isoformat()}
+    )
 
 
 # --- preparing a submission -----------------------------------------------------------
@@ -618,26 +613,83 @@ def _move(submission: Submission, action: str, by) -> Transition:
     return transition
 
 
-def next_protocol_number(year: int) -> str:
-    """PUSH/<year>/<sequence>: gapless per year, unique under concurrent submissions. Must
-    be called inside the transaction that records the submission."""
-    ProtocolCounter.objects.get_or_create(year=year)
-    counter = ProtocolCounter.objects.select_for_update().get(year=year)
+# --- the protocol register ---------------------------------------------------------------
+# A sending gets its number and its time together, under the counter's row lock, so that
+# numbers and times increase together; the lock is held until the sending's transaction
+# commits, so that transaction does only what must be atomic with the number (the entry,
+# the submission's state, the audit entry). The receipt PDF and the e-mails come after
+# the commit, in the background (calls/tasks.py).
+
+
+def _locked_counter(year: int) -> ProtocolCounter:
+    try:
+        return ProtocolCounter.objects.select_for_update().get(year=year)
+    except ProtocolCounter.DoesNotExist:
+        ProtocolCounter.objects.get_or_create(year=year)  # the first number of a year
+        return ProtocolCounter.objects.select_for_update().get(year=year)
+
+
+def protocol_number(year: int, sequence: int) -> str:
+    return f"PUSH/{year}/{sequence:06d}"
+
+
+def _take_number(year: int | None = None):
+    """Lock the year's counter, read the clock, take the next sequence: (year, sequence,
+    time). Without a year, the year is the time's (a sending that waited for the lock
+    across midnight of 31 December is numbered in the new year)."""
+    wanted = year if year is not None else timezone.localtime().year
+    counter = _locked_counter(wanted)
+    now = timezone.now()  # under the lock: a later number never carries an earlier time
+    if year is None and timezone.localtime(now).year != wanted:
+        counter = _locked_counter(timezone.localtime(now).year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"PUSH/{year}/{counter.last_number:06d}"
+    return counter.year, counter.last_number, now
+
+
+def next_protocol_number(year: int) -> str:
+    """PUSH/<year>/<sequence>: gapless per year, unique under concurrent callers. Must be
+    called inside the transaction that records what the number is given to."""
+    year, sequence, _now = _take_number(year)
+    return protocol_number(year, sequence)
+
+
+def register_protocol(*, kind: str, submission: Submission | None = None, by=None, content=None) -> ProtocolEntry:
+    """Register an entry: the next number and the time, taken together under the counter's
+    lock. Call it inside the transaction of the act it records, as late as possible: the
+    lock is held until that transaction ends, and if it rolls back the number is not used."""
+    year, sequence, now = _take_number()
+    return ProtocolEntry.objects.create(
+        number=protocol_number(year, sequence),
+        year=year,
+        sequence=sequence,
+        registered_at=now,
+        kind=kind,
+        submission=submission,
+        registered_by=by,
+        content=content or {},
+    )
+
+
+def _sending_deadline(submission: Submission):
+    if submission.state == SubmissionState.INTEGRATION_REQUESTED:
+        return submission.integration_deadline
+    return deadline_for(submission.call, submission.comune)
 
 
 def submit(*, submission: Submission, by) -> Submission:
     """Send the submission (or its integration): checks the deadline on the server, the list
-    and the attachments, gives the protocol number, freezes it, issues the receipt and
-    e-mails the Comune's officers and legal representative."""
-    now = timezone.now()
+    and the attachments, registers a new protocol entry (its own number and time, every
+    sending), freezes the submission. Atomic. After the commit, in the background, the
+    receipt is rendered from what the entry froze and e-mailed to the Comune, and the
+    Region's reviewers are told."""
+    from .receipts import receipt_content
+
     with transaction.atomic():
         submission = _locked(submission)
         action = "integrate" if submission.state == SubmissionState.INTEGRATION_REQUESTED else "submit"
         transition = _move(submission, action, by)
-        _check_open(submission, now)
+        _check_open(submission, timezone.now())
         if submission.applicant_count == 0:
             raise ValidationError(_("Upload the list before sending the submission."), code="empty")
         missing = missing_attachments(submission)
@@ -645,26 +697,84 @@ def submit(*, submission: Submission, by) -> Submission:
             raise ValidationError(
                 _("Attachments missing: %(names)s.") % {"names": "; ".join(missing)}, code="attachments"
             )
-        if not submission.protocol_number:
-            submission.protocol_number = next_protocol_number(timezone.localtime(now).year)
+        deadline = _sending_deadline(submission)
+        content = receipt_content(submission, transition.target)
+        kind = ProtocolKind.INTEGRATION_SENT if action == "integrate" else ProtocolKind.SUBMISSION_SENT
+        # From here to the commit the counter is locked: nothing slow below.
+        entry = register_protocol(kind=kind, submission=submission, by=by, content=content)
+        if deadline and entry.registered_at > deadline:  # it expired while waiting for the lock
+            _check_open(submission, entry.registered_at)
+        submission.protocol_number = entry.number
+        submission.submitted_at = entry.registered_at
         submission.state = transition.target
-        submission.submitted_at = now
-        from .receipts import receipt_pdf
-
-        pdf = receipt_pdf(submission)
-        submission.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
-        submission.receipt_pdf.save(
-            f"{submission.protocol_number.replace('/', '-')}-{now:%Y%m%d%H%M%S}.pdf", ContentFile(pdf), save=False
-        )
-        submission.save()
+        submission.save(update_fields=["protocol_number", "submitted_at", "state", "updated_at"])
         log(
             instance=submission,
             action=f"push.submission.{action}",
             user=by,
-            data={"protocol": submission.protocol_number},
+            data={"protocol": entry.number, "entry": entry.pk},
         )
-        transaction.on_commit(lambda: _notify_comune(submission, "submitted"))
+        transaction.on_commit(lambda: _after_sending(entry.pk))
     return submission
+
+
+def _after_sending(entry_id: int) -> None:
+    from .tasks import issue_receipt_task, notify_reviewers_task
+
+    issue_receipt_task.enqueue(entry_id)
+    notify_reviewers_task.enqueue(entry_id)
+
+
+def issue_receipt(entry: ProtocolEntry) -> bool:
+    """Render the entry's receipt from its frozen content, store it and record it on the
+    entry, once: True if this call recorded it, False if the entry already had one (a
+    second worker's file is removed). Idempotent."""
+    from .receipts import receipt_pdf
+
+    if entry.receipt_sha256:
+        return False
+    pdf = receipt_pdf(entry)
+    storage = ProtocolEntry._meta.get_field("receipt_pdf").storage
+    name = storage.save(f"calls/receipts/{entry.year}/{entry.number.replace('/', '-')}.pdf", ContentFile(pdf))
+    if not ProtocolEntry.objects.attach_receipt(entry.pk, name=name, sha256=hashlib.sha256(pdf).hexdigest()):
+        storage.delete(name)
+        return False
+    return True
+
+
+def send_receipt(entry_id: int) -> None:
+    """The background half of a sending: the receipt, then the Comune's e-mail with it
+    (once: only by the worker that issued the receipt)."""
+    entry = ProtocolEntry.objects.select_related("submission__call", "submission__comune").get(pk=entry_id)
+    if issue_receipt(entry) and entry.submission_id:
+        _notify_comune(entry.submission, "submitted", entry=ProtocolEntry.objects.get(pk=entry_id))
+
+
+def reviewer_recipients() -> list[str]:
+    """E-mail addresses of the Region's reviewers: an active reviewer or administrator
+    membership at the Region, an active account, and the review permission."""
+    memberships = (
+        Membership.objects.active()
+        .filter(entity__kind=EntityKind.REGION, role__in=(Role.REVIEWER, Role.ADMINISTRATOR), user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    users = {membership.user for membership in memberships}
+    return sorted({user.email for user in users if user.has_perm("calls.review_submission")})
+
+
+def notify_reviewers(entry_id: int) -> None:
+    """Tell the Region's reviewers that a Comune sent (or integrated) its submission."""
+    entry = ProtocolEntry.objects.select_related("submission__call", "submission__comune").get(pk=entry_id)
+    recipients = reviewer_recipients()
+    if not recipients or entry.submission is None:
+        return
+    path = reverse("calls_submission_modeladmin_inspect", args=[entry.submission_id])
+    with translation.override("it"):
+        context = {"entry": entry, "submission": entry.submission, "url": settings.WAGTAILADMIN_BASE_URL + path}
+        subject = render_to_string("calls/email/reviewers_subject.txt", context).strip()
+        body = render_to_string("calls/email/reviewers.txt", context)
+    EmailMessage(subject, body, to=recipients).send()
 
 
 def request_integration(*, submission: Submission, by, message: str, deadline) -> Submission:
@@ -714,7 +824,7 @@ def reject(*, submission: Submission, by, reason: str) -> Submission:
     return submission
 
 
-def _notify_comune(submission: Submission, event: str) -> None:
+def _notify_comune(submission: Submission, event: str, *, entry: ProtocolEntry | None = None) -> None:
     recipients = list(
         Membership.objects.active()
         .filter(entity=submission.comune)
@@ -726,15 +836,13 @@ def _notify_comune(submission: Submission, event: str) -> None:
     if not recipients:
         return
     with translation.override("it"):
-        context = {"submission": submission, "event": event}
+        context = {"submission": submission, "event": event, "entry": entry}
         subject = render_to_string("calls/email/submission_subject.txt", context).strip()
         body = render_to_string("calls/email/submission.txt", context)
     message = EmailMessage(subject, body, to=recipients)
-    if event == "submitted" and submission.receipt_pdf:
-        with submission.receipt_pdf.open("rb") as receipt:
-            message.attach(
-                f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf", receipt.read(), "application/pdf"
-            )
+    if entry is not None and entry.receipt_pdf:
+        with entry.receipt_pdf.open("rb") as receipt:
+            message.attach(entry.file_name, receipt.read(), "application/pdf")
     message.send()
 
 
@@ -753,7 +861,7 @@ def compute_riparto(*, call: Call, by) -> list[Allocation]:
     call = Call.objects.get(pk=call.pk)  # what is stored, not what the caller holds
     if call.riparto_published_at:
         raise ValidationError(_("The riparto is published and frozen."), code="published")
-    if call.state not in (CallState.CLOSED, CallState.UNDER_REVIEW):
+    if not call_lifecycle.riparto_computable(call):
         raise ValidationError(_("The riparto is computed on a closed call."), code="state")
     accepted = list(call.submissions.filter(state=SubmissionState.ACCEPTED).select_related("comune"))
     claims = [
@@ -788,8 +896,15 @@ def compute_riparto(*, call: Call, by) -> list[Allocation]:
         Allocation.objects.bulk_create(rows)
         call.riparto_residual = riparto.from_cents(result.residual)
         call.riparto_computed_at = timezone.now()
-        call.state = CallState.UNDER_REVIEW
-        call.save(update_fields=["riparto_residual", "riparto_computed_at", "state"])
+        if call.state == CallState.CLOSED:  # a recomputation stays under review
+            call_lifecycle.move_call(
+                call,
+                "compute",
+                by,
+                fields={"riparto_residual": call.riparto_residual, "riparto_computed_at": call.riparto_computed_at},
+            )
+        else:
+            call.save(update_fields=["riparto_residual", "riparto_computed_at"])
         log(
             instance=call,
             action="push.riparto.computed",
@@ -807,8 +922,7 @@ def publish_riparto(*, call: Call, by) -> Call:
             raise ValidationError(_("The riparto is already published."), code="published")
         if not call.riparto_computed_at:
             raise ValidationError(_("Compute the riparto before publishing it."), code="not_computed")
-        call.riparto_published_at = timezone.now()
-        call.state = CallState.ALLOCATED
-        call.save(update_fields=["riparto_published_at", "state"])
+        call_lifecycle.move_call(call, "allocate", by, fields={"riparto_published_at": timezone.now()})
+        call.refresh_from_db()
         log(instance=call, action="push.riparto.published", user=by)
     return call

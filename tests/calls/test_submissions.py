@@ -155,10 +155,10 @@ def test_submitting_gives_protocol_receipt_and_email(ready, bari_calls_officer, 
     year = timezone.localdate().year
     assert ready.state == SubmissionState.SUBMITTED
     assert ready.protocol_number == f"PUSH/{year}/000001"
-    pdf = ready.receipt_pdf.open("rb").read()
-    assert pdf.startswith(b"%PDF") and len(ready.receipt_sha256) == 64
-    [message] = mail.outbox
-    assert "referente.bandi@comune.bari.example.it" in message.to
+    [entry] = ready.protocol_entries.all()
+    pdf = entry.receipt_pdf.open("rb").read()
+    assert pdf.startswith(b"%PDF") and len(entry.receipt_sha256) == 64
+    [message] = [m for m in mail.outbox if "referente.bandi@comune.bari.example.it" in m.to]
     assert ready.protocol_number in message.subject
     assert ModelLogEntry.objects.filter(action="push.submission.submit", object_id=str(ready.pk)).exists()
 
@@ -241,7 +241,12 @@ def test_the_review_state_machine(ready, bari_calls_officer, reviewer, django_ca
     )
     services.submit(submission=ready, by=bari_calls_officer)
     ready.refresh_from_db()
-    assert ready.state == SubmissionState.INTEGRATED and ready.protocol_number == protocol
+    # The integration is a sending of its own: a new number in the register (issue 9).
+    assert ready.state == SubmissionState.INTEGRATED and ready.protocol_number != protocol
+    assert list(ready.protocol_entries.order_by("sequence").values_list("number", flat=True)) == [
+        protocol,
+        ready.protocol_number,
+    ]
     services.accept(submission=ready, by=reviewer)
     ready.refresh_from_db()
     assert ready.state == SubmissionState.ACCEPTED
@@ -378,7 +383,8 @@ def test_riparto_from_accepted_submissions_sums_to_the_fund(ready, bari_calls_of
 def test_the_receipt_pdf_travels_with_the_email(ready, bari_calls_officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(submission=ready, by=bari_calls_officer)
-    [(name, content, mimetype)] = mail.outbox[0].attachments
+    [comune_mail] = [m for m in mail.outbox if "referente.bandi@comune.bari.example.it" in m.to]
+    [(name, content, mimetype)] = comune_mail.attachments
     assert name.endswith(".pdf") and mimetype == "application/pdf" and content.startswith(b"%PDF")
 
 
