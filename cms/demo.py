@@ -123,6 +123,12 @@ FAQ = [
         False,
     ),
     (
+        FaqTopic.CALLS,
+        "A cosa serve il fondo per la morosità incolpevole?",
+        "Aiuta gli inquilini che non riescono più a pagare il canone per la perdita o la riduzione del reddito, per evitare lo sfratto. La domanda si presenta al proprio Comune.",
+        False,
+    ),
+    (
         FaqTopic.TECHNICAL,
         "Il file CSV salvato da Excel viene accettato?",
         "Sì: sono accettati il punto e virgola o la virgola come separatore, la virgola decimale e le date gg/mm/aaaa.",

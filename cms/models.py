@@ -38,16 +38,16 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from calls.models import CallState
+        from calls import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["open_guidelines"] = (
-            CallGuidelinePage.objects.live()
-            .public()
-            .filter(call__state=CallState.OPEN)
-            .select_related("call")
-            .order_by("call__closes_at")
-        )
+        # Every open call, with its guideline page when one is published (the arrears fund
+        # had none and was missing from the home): the call, not the page, is the subject.
+        calls = list(selectors.open_calls())
+        pages = {}
+        for page in CallGuidelinePage.objects.live().public().filter(call__in=calls).order_by("-pk"):
+            pages[page.call_id] = page
+        context["open_calls"] = [(call, pages.get(call.pk)) for call in calls]
         context["latest_notices"] = NoticePage.objects.live().public().order_by("-date", "-pk")[:4]
         context["featured_faqs"] = FaqItem.objects.filter(
             featured=True, page__live=True, page__view_restrictions__isnull=True
@@ -206,9 +206,12 @@ class CallGuidelinePage(Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
+        from calls import selectors
+
         context = super().get_context(request, *args, **kwargs)
         call = self.call
         context["accepting"] = self.accepting_submissions
+        context["comune_deadlines"] = selectors.comune_deadlines(call)
         context["allocations"] = (
             call.allocations.select_related("comune").order_by("comune__name") if call.riparto_published_at else None
         )

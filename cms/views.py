@@ -6,18 +6,22 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.models import Page
 
+from . import search_terms
+
 RESULTS_PER_PAGE = 10
 
 
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.live().public().specific().search(query) if query else Page.objects.none()
+    expanded = search_terms.expand(query)
+    results = Page.objects.live().public().specific().search(expanded) if expanded else Page.objects.none()
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
         page_obj = paginator.page(request.GET.get("pagina", 1))
     except (PageNotAnInteger, EmptyPage):
         page_obj = paginator.page(1)
-    return TemplateResponse(request, "cms/search.html", {"query": query, "page_obj": page_obj})
+    context = {"query": query, "page_obj": page_obj, "marked_words": " ".join(search_terms.highlight_words(query))}
+    return TemplateResponse(request, "cms/search.html", context)
 
 
 def robots(request):

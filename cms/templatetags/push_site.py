@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+from core.numbers import format_italian_decimal
 
 register = template.Library()
 
@@ -17,3 +21,18 @@ def language_links(context):
     return [
         (code, NAMES.get(code, code), translate_url(path, code), code == current) for code, _name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def euro(value):
+    """An amount the Italian way, with the euro sign after it: 1.234,56 €."""
+    if value is None or value == "":
+        return ""
+    return f"{format_italian_decimal(value, 2)}\u00a0€"
+
+
+@register.filter
+def percent(fraction):
+    """A fraction as an Italian percentage: 0.14 -> 14 %, 0.125 -> 12,5 %."""
+    number = (Decimal(str(fraction)) * 100).normalize()
+    return f"{format_italian_decimal(number)}\u00a0%"

@@ -295,9 +295,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhos
 # No Gravatar: officers' e-mail hashes are not sent to a third party, and the admin's
 # Content-Security-Policy loads images from our own origin only.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-# On PostgreSQL, full-text search with the Italian dictionary (stemming: "alloggi" finds
-# "alloggio"); elsewhere the backend ignores the option.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "italian"}}
+# Wagtail's database backend; on PostgreSQL with the Italian dictionary (stemming: "alloggi"
+# finds "alloggio"), on SQLite with Italian stems matched as prefixes (cms/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backend", "SEARCH_CONFIG": "italian"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx", "ods", "zip", "p7m"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = PUSH_MAX_PDF_BYTES
 WAGTAIL_I18N_ENABLED = False

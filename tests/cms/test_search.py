@@ -1,0 +1,70 @@
+"""Site search understands Italian and the words tenants use, on SQLite and PostgreSQL alike."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from calls.models import Call, CallState, CallType
+from cms import demo, search_terms
+from cms.models import CallGuidelinePage, FaqIndexPage
+
+RENT_TITLE = "Fondo per il sostegno alle locazioni – annualità 2025"
+
+
+@pytest.fixture
+def site(entities):
+    now = timezone.now()
+    Call.objects.create(
+        call_type=CallType.RENT_SUPPORT,
+        year=2025,
+        title=RENT_TITLE,
+        legal_act="DGR n. 1850/2026",
+        opens_at=now - datetime.timedelta(days=2),
+        closes_at=now + datetime.timedelta(days=20),
+        state=CallState.OPEN,
+    )
+    demo.load()
+    demo.load_content()
+    return CallGuidelinePage.objects.get()
+
+
+def result_titles(client, query):
+    return client.get("/cerca/", {"q": query}).content.decode()
+
+
+@pytest.mark.parametrize("query", ["affitto", "contributo affitto", "contributi per l’affitto", "Affitti"])
+def test_rent_words_find_the_rent_support_guideline(client, site, query):
+    """The page says "locazioni" and "sostegno"; tenants say "affitto" and "contributo"."""
+    html = result_titles(client, query)
+    assert f'href="{site.url}"' in html
+
+
+def test_eviction_finds_the_arrears_fund_question(client, site):
+    html = result_titles(client, "sfratto")
+    faq = FaqIndexPage.objects.get()
+    assert f'href="{faq.url}"' in html
+
+
+def test_plural_finds_the_singular(client, site):
+    """ "alloggi" is nowhere on the site; "alloggio" is (FAQ on the property register)."""
+    html = result_titles(client, "alloggi")
+    assert f'href="{FaqIndexPage.objects.get().url}"' in html
+
+
+def test_every_word_must_match(client, site):
+    html = result_titles(client, "affitto zanzibar")
+    assert "0 risultati" in html
+
+
+def test_synonyms_are_marked_in_the_results(client, site):
+    html = result_titles(client, "affitto")
+    assert "<mark>locazioni</mark>" in html
+
+
+def test_query_expansion_groups_synonyms_and_drops_function_words():
+    assert search_terms.query_words("Il contributo per l’affitto") == ["contributo", "affitto"]
+    assert "locazione" in search_terms.word_alternatives("affitti")
+    assert "sfratto" in search_terms.word_alternatives("morosità")
+    assert search_terms.word_alternatives("zanzibar") == ("zanzibar",)
+    assert search_terms.expand("   ") is None
