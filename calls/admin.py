@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -262,7 +262,7 @@ class SubmissionInspectView(InspectView):
             actions=services.allowed_actions(user, submission),
             can_prepare=services.can_prepare(user, submission.comune) and submission.is_editable,
             deadline=services.deadline_for(call, submission.comune),
-            receipt=receipt_html(submission) if submission.protocol_number else "",
+            **self.protocol_context(submission),
             forms={
                 "applicants": ApplicantsForm(),
                 "co_financing": CoFinancingForm(initial={"amount": submission.co_financing}),
@@ -272,6 +272,17 @@ class SubmissionInspectView(InspectView):
             },
             **kwargs,
         )
+
+
+    @staticmethod
+    def protocol_context(submission):
+        """The protocol register's entries of the submission, newest first, and the latest
+        receipt as issued (its content is frozen in the entry, the PDF may still be coming)."""
+        entries = list(submission.protocol_entries.order_by("-registered_at", "-sequence"))
+        return {
+            "protocol_entries": entries,
+            "receipt": receipt_html(entries[0]) if entries else "",
+        }
 
 
 class SubmissionPermissionHelper(ScopedPermissionHelper):
@@ -425,18 +436,38 @@ def submission_action(request, pk, action):
 # (who, from where, which file and its fingerprint) on the submission's history.
 
 
-def receipt_download(request, pk):
+def receipt_download(request, pk, entry_pk=None):
+    """A receipt as issued: the protocol entry's (`entry_pk`), or the latest sending's when
+    none is named (the address the first receipts were given at). 404 while the receipt is
+    still being rendered."""
     submission = _submission(request, pk)
-    if not submission.receipt_pdf:
+    entries = submission.protocol_entries.all()
+    if entry_pk is None:
+        entry = entries.order_by("-registered_at", "-sequence").first()
+    else:
+        entry = get_object_or_404(entries, pk=entry_pk)
+    if entry is None or not entry.receipt_pdf:
         raise Http404
     return private_download(
-        submission.receipt_pdf,
-        f"ricevuta-{submission.protocol_number.replace('/', '-')}.pdf",
+        entry.receipt_pdf,
+        entry.file_name,
         "application/pdf",
         request=request,
         instance=submission,
         kind="receipt",
+        sha256=entry.receipt_sha256,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_protocol_receipt_urls():
+    return [
+        path(
+            "calls/submission/<int:pk>/receipt/<int:entry_pk>.pdf",
+            receipt_download,
+            name="calls_protocol_receipt",
+        )
+    ]
 
 
 def attachment_download(request, pk, attachment_pk):
