@@ -4,27 +4,35 @@ Every screen goes through ScopedModelAdmin (the access rule on the `owner`). Uni
 buildings are created by file import or by the API, edited one at a time here, and never
 deleted (a sold or demolished unit keeps its history with its status)."""
 
+import datetime
 import io
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.filters import RelatedFieldListFilter
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Length
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import EditView, InspectView
 
 from core.exports import spreadsheet_response
 from core.files import private_download
+from core.forms import ConfirmPanel, ConfirmUnusualValuesMixin, ItalianNumbersAdminForm, NativeDateInput
+from core.numbers import format_italian_decimal
 from core.tabular import write_csv, write_xlsx
 
 from . import access, stock
@@ -61,13 +69,45 @@ class NoCreateNoDeletePermissionHelper(ScopedPermissionHelper):
     deletable = False
 
 
+# The list the officer came from, carried through the edit form so that saving returns to
+# it with its filters, search, ordering and page.
+RETURN_PARAMETER = "next"
+
+
+def list_return_url(request, index_url: str) -> str | None:
+    """The `next` list address of the request, if it is this admin's own list."""
+    target = request.POST.get(RETURN_PARAMETER) or request.GET.get(RETURN_PARAMETER)
+    if not target or not (target == index_url or target.startswith(index_url + "?")):
+        return None
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return None
+    return target
+
+
+def with_return(url: str, return_to: str | None) -> str:
+    return f"{url}?{urlencode({RETURN_PARAMETER: return_to})}" if return_to else url
+
+
 class RecordingEditView(EditView):
     """Edit view that writes the changed fields to the register's history, and keeps a
-    building in its owner's territory (registry.territory), whatever the form posts."""
+    building in its owner's territory (registry.territory), whatever the form posts.
+    Saving returns to the list as the officer left it (`next`)."""
 
     def dispatch(self, request, *args, **kwargs):
         self.before = stock.snapshot_of(self.instance)
         return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def return_to(self):
+        return list_return_url(self.request, self.index_url)
+
+    @cached_property
+    def edit_url(self):
+        # The form posts back to this address: keep the way back to the list in it.
+        return with_return(super().edit_url, self.return_to)
+
+    def get_success_url(self):
+        return self.return_to or self.index_url
 
     def form_valid(self, form):
         building = form.instance if isinstance(form.instance, Building) else None
@@ -81,17 +121,62 @@ class RecordingEditView(EditView):
         return response
 
 
+def readable_value(field, value):
+    """A stored value (a model attribute, or its JSON form in the history) as an Italian
+    reader expects it: choice labels, Sì/No, 1.234,56, dd/mm/yyyy."""
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, models.DecimalField):
+        try:
+            return format_italian_decimal(Decimal(str(value)), field.decimal_places)
+        except InvalidOperation:
+            return value
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
+
+
+def readable_changes(model, changes: dict) -> list:
+    """A history entry's {field: [old, new]} as (field label, old, new) for people."""
+    rows = []
+    for name, (old, new) in changes.items():
+        try:
+            field = model._meta.get_field(name)
+            label = field.verbose_name
+        except FieldDoesNotExist:
+            field, label = None, name
+        rows.append((label, readable_value(field, old), readable_value(field, new)))
+    return rows
+
+
 class HistoryInspectView(InspectView):
-    """Inspect view showing the record's recent history under its fields."""
+    """Inspect view showing the record's recent history under its fields, with values
+    written as people read them (labels, Sì/No, Italian numbers and dates)."""
 
     history_limit = 50
 
+    def get_field_display_value(self, field_name, field=None):
+        if field is not None and not field.choices and not field.is_relation:
+            return readable_value(field, getattr(self.instance, field_name))
+        return super().get_field_display_value(field_name, field)
+
     def get_context_data(self, **kwargs):
-        changes = (
+        changes = list(
             PropertyChange.objects.filter(**{self.model._meta.model_name: self.instance})
             .select_related("changed_by", "import_job")
             .order_by("-changed_at", "-id")[: self.history_limit]
         )
+        for change in changes:
+            change.readable = readable_changes(self.model, change.changes)
         return super().get_context_data(changes=changes, **kwargs)
 
 
@@ -153,13 +238,53 @@ class ComuneSelectFilter(SelectRelatedFilter):
 # --- units --------------------------------------------------------------------------
 
 
+class UnitForm(ConfirmUnusualValuesMixin, ItalianNumbersAdminForm):
+    """The unit's form: Italian numbers, and a confirmation before an unusual rent or area
+    (settings PUSH_UNUSUAL_MONTHLY_RENT, PUSH_UNUSUAL_AREA_M2) is saved."""
+
+    unusual_above = {
+        "monthly_rent": "PUSH_UNUSUAL_MONTHLY_RENT",
+        "usable_area": "PUSH_UNUSUAL_AREA_M2",
+        "conventional_area": "PUSH_UNUSUAL_AREA_M2",
+    }
+
+
+class BuildingForm(ItalianNumbersAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Coordinates are pasted from maps with a decimal point (41.1171).
+        for name in ("latitude", "longitude"):
+            if name in self.fields:
+                self.fields[name].dot_decimal = True
+
+
+def natural_unit_order(descending: bool = False) -> list:
+    """Units in the order people expect: by owner, then by the owner's id with numbers in
+    numeric order (BA-2 before BA-10), i.e. shorter ids first, then alphabetically."""
+    keys = ["owner__code", Length("local_id"), "local_id"]
+    if descending:
+        return [key.desc() if hasattr(key, "desc") else f"-{key}" for key in keys]
+    return keys
+
+
 class UnitIndexView(ItalianExportIndexView):
-    """Unit list whose exports are files in the import format (they re-import unchanged)."""
+    """Unit list whose exports are files in the import format (they re-import unchanged),
+    sorted naturally by id, whose edit links bring the officer back to the list as left."""
+
+    def get_ordering(self, request, queryset):
+        ordering = []
+        for key in super().get_ordering(request, queryset):
+            if key in ("push_id", "-push_id"):
+                ordering.extend(natural_unit_order(descending=key.startswith("-")))
+            else:
+                ordering.append(key)
+        return ordering
 
     def get_context_data(self, **kwargs):
         # Sorting links for the lean table (registry/admin/unit_index.html) keep the filters.
         sort_urls = {str(index): self.get_query_string({self.ORDER_VAR: index}) for index in (0, 3, 6)}
-        return super().get_context_data(sort_urls=sort_urls, **kwargs)
+        here = self.request.get_full_path()
+        return super().get_context_data(sort_urls=sort_urls, return_query=urlencode({RETURN_PARAMETER: here}), **kwargs)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
@@ -228,6 +353,7 @@ class UnitAdmin(ScopedModelAdmin):
     list_export = ("push_id",)  # exports use the import format (UnitIndexView)
     export_filename = "alloggi"
     panels = [
+        ConfirmPanel(),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("staircase"), FieldPanel("floor"), FieldPanel("internal_number")])],
             heading=gettext_lazy("Position in the building"),
@@ -257,6 +383,7 @@ class UnitAdmin(ScopedModelAdmin):
             heading=gettext_lazy("Occupancy"),
         ),
     ]
+    edit_handler = ObjectList(panels, base_form_class=UnitForm)
 
     def address(self, obj):
         building = obj.building
@@ -344,6 +471,7 @@ class BuildingAdmin(ScopedModelAdmin):
             heading=gettext_lazy("Characteristics"),
         ),
     ]
+    edit_handler = ObjectList(panels, base_form_class=BuildingForm)
 
     def get_queryset(self, request):
         # A correlated subquery, computed only for the rows of the page shown.
@@ -493,7 +621,7 @@ class SnapshotForm(forms.Form):
     reference_date = forms.DateField(
         label=gettext_lazy("Reference date"),
         help_text=gettext_lazy("Usually 31 December of the year just ended."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
     )
 
 

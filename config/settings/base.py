@@ -354,6 +354,12 @@ SPECTACULAR_SETTINGS = {
 # Background work (file imports). Production queues tasks in the database and runs
 # `manage.py db_worker`; development and tests run them immediately.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Register exports of more rows than this are written in the background, with a status
+# page and a download link (registry/stock.py); smaller ones are answered immediately.
+PUSH_EXPORT_BACKGROUND_ROWS = int(os.environ.get("PUSH_EXPORT_BACKGROUND_ROWS", "20000"))
+# Values above these ask the officer to confirm before the unit form saves them (core/forms.py).
+PUSH_UNUSUAL_MONTHLY_RENT = os.environ.get("PUSH_UNUSUAL_MONTHLY_RENT", "2000")
+PUSH_UNUSUAL_AREA_M2 = os.environ.get("PUSH_UNUSUAL_AREA_M2", "500")
 # Largest spreadsheet accepted by the upload screens and the API.
 PUSH_MAX_IMPORT_BYTES = int(os.environ.get("PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 1024))
 # Uploads up to the largest accepted file stay in memory: Django would otherwise spool them
