@@ -5,36 +5,46 @@ Views stay thin: every action goes through calls.services, every object through 
 rule (submissions belong to their Comune)."""
 
 import io
+from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.db import models
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
+from wagtail.models import ModelLogEntry
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
 from core.exports import log_export, spreadsheet_response
 from core.files import private_download
+from core.forms import ItalianNumbersAdminForm
+from core.numbers import ItalianDecimalField
 from registry import access
 from registry.models import Entity, EntityKind
 from registry.scoped_admin import GuardedModelAdmin, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
 
-from . import services
-from .applicants import reason_label
+from . import call_lifecycle, services
+from .applicants import column_guide, reason_label
+from .applicants import list_template as template_rows
 from .models import Call, CallState, Submission, SubmissionState, UploadStatus
 from .receipts import euro, receipt_html
-from .selectors import calls_visible_to
+from .selectors import calls_visible_to, review_queue, review_queue_count
 
 # --- call actions (the Region) -----------------------------------------------------------
 
@@ -55,39 +65,108 @@ class ReopenForm(forms.Form):
     )
 
 
+def confirmed(request) -> bool:
+    """A confirmation page's POST acts only with its explicit confirm field."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
 @require_POST
 def call_action(request, pk, action):
     call = get_object_or_404(calls_visible_to(request.user), pk=pk)
     if not (access.is_regional(request.user) and request.user.has_perm("calls.change_call")):
         raise PermissionDenied
+    if action != "extension":
+        raise Http404
     try:
-        if action == "extension":
-            form = ExtensionForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose the Comune, the new deadline and the reason."))
-            services.grant_extension(call=call, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Extension granted."))
-        elif action == "reopen":
-            form = ReopenForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give the new closing date and time."))
-            services.reopen_call(call=call, closes_at=form.cleaned_data["closes_at"], by=request.user)
-            messages.success(request, _("Call reopened."))
-        else:
-            raise Http404
+        form = ExtensionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choose the Comune, the new deadline and the reason."))
+        services.grant_extension(call=call, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Extension granted."))
     except ValidationError as error:
         _report(request, error)
     return redirect(reverse("calls_call_modeladmin_inspect", args=[call.pk]))
 
 
+def call_summary(call) -> dict:
+    """What the Region reads before changing a call's state."""
+    counts = dict(
+        call.submissions.order_by().values("state").annotate(count=models.Count("pk")).values_list("state", "count")
+    )
+    return {
+        "submissions": [(label, counts.get(value, 0)) for value, label in SubmissionState.choices],
+        "fund_total": euro(call.fund_total),
+        "fund_base": euro(call.fund_base),
+        "fund_premium": euro(call.fund_premium),
+    }
+
+
+def call_move(request, pk, action):
+    """A transition of the call's life (calls/call_lifecycle.py): a page with what will
+    change, and a POST that acts only with `confirm=yes`. The riparto's two transitions
+    live on the riparto's own pages."""
+    call = get_object_or_404(calls_visible_to(request.user), pk=pk)
+    transition = call_lifecycle.TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404
+    if not call_lifecycle.holds_permission(request.user, action):
+        raise PermissionDenied
+    inspect_url = reverse("calls_call_modeladmin_inspect", args=[call.pk])
+    if call.state not in transition.sources:
+        messages.error(
+            request,
+            _("This cannot be done to a call in state “%(state)s”.") % {"state": call.get_state_display()},
+        )
+        return redirect(inspect_url)
+    if action == "compute":
+        return redirect(reverse("calls_riparto", args=[call.pk]))
+    if action == "allocate":
+        return redirect(reverse("calls_riparto_publish", args=[call.pk]))
+    form = ReopenForm(request.POST if request.method == "POST" else None) if action == "reopen" else None
+    if request.method == "POST":
+        if not confirmed(request):
+            messages.warning(request, _("Nothing was done: confirm to go on."))
+        elif form is not None and not form.is_valid():
+            messages.error(request, _("Give the new closing date and time."))
+        else:
+            try:
+                if action == "reopen":
+                    services.reopen_call(call=call, closes_at=form.cleaned_data["closes_at"], by=request.user)
+                else:
+                    call_lifecycle.move_call(call, action, request.user)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, _("Done: the call is now “%(state)s”.") % {"state": transition.target.label})
+                return redirect(inspect_url)
+    return TemplateResponse(
+        request,
+        "calls/admin/call_move.html",
+        {
+            "call": call,
+            "action": action,
+            "transition": transition,
+            "target_label": CallState(transition.target).label,
+            "form": form,
+            "summary": call_summary(call),
+            "inspect_url": inspect_url,
+        },
+    )
+
+
 class CallInspectView(InspectView):
     def get_context_data(self, **kwargs):
         user = self.request.user
+        call = self.instance
         return super().get_context_data(
             can_change=access.is_regional(user) and user.has_perm("calls.change_call"),
+            transitions=[
+                (action, call_lifecycle.TRANSITIONS[action])
+                for action in call_lifecycle.allowed_transitions(user, call)
+            ],
+            parameters_locked=call_lifecycle.parameters_locked(call),
             extension_form=ExtensionForm(),
-            reopen_form=ReopenForm(),
-            extensions=self.instance.extensions.select_related("comune", "granted_by"),
+            extensions=call.extensions.select_related("comune", "granted_by"),
             **kwargs,
         )
 
@@ -103,11 +182,25 @@ class CallPermissionHelper(PermissionHelper):
         return False
 
     def user_can_edit_obj(self, user, obj):
-        # Parameters are frozen once the riparto is published.
-        return super().user_can_edit_obj(user, obj) and access.is_regional(user) and not obj.riparto_published_at
+        # A call the Comuni have started working on is read-only: its parameters are locked
+        # (calls.call_lifecycle), its state moves by the inspect page's actions.
+        return (
+            super().user_can_edit_obj(user, obj)
+            and access.is_regional(user)
+            and not obj.riparto_published_at
+            and not call_lifecycle.parameters_locked(obj)
+        )
 
     def user_can_create(self, user):
         return super().user_can_create(user) and access.is_regional(user)
+
+
+class CallButtonHelper(ButtonHelper):
+    def get_primary_button(self, obj):
+        # A live call's title opens its page with its actions, not the edit form.
+        if obj.state != CallState.DRAFT and self.permission_helper.user_can_inspect_obj(self.request.user, obj):
+            return self.inspect_button(obj.pk)
+        return super().get_primary_button(obj)
 
 
 class CallAdmin(GuardedModelAdmin):
@@ -118,6 +211,7 @@ class CallAdmin(GuardedModelAdmin):
     menu_label = gettext_lazy("Calls")
     menu_icon = "doc-full"
     permission_helper_class = CallPermissionHelper
+    button_helper_class = CallButtonHelper
     inspect_view_enabled = True
     inspect_view_class = CallInspectView
     inspect_template_name = "calls/admin/call_inspect.html"
@@ -130,8 +224,8 @@ class CallAdmin(GuardedModelAdmin):
                 FieldRowPanel([FieldPanel("call_type"), FieldPanel("year")]),
                 FieldPanel("title"),
                 FieldPanel("legal_act"),
+                # No state: it moves only by the call's actions (calls/call_lifecycle.py).
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldPanel("state"),
             ],
             heading=gettext_lazy("Call"),
         ),
@@ -172,6 +266,8 @@ class CallAdmin(GuardedModelAdmin):
         ),
         FieldPanel("required_attachments"),
     ]
+    # Amounts and percentages written the Italian way (1.234,56), like every form.
+    edit_handler = ObjectList(panels, base_form_class=ItalianNumbersAdminForm)
 
     def get_queryset(self, request):
         return calls_visible_to(request.user).order_by("-year", "call_type")
@@ -187,9 +283,16 @@ class StartSubmissionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = Call.objects.filter(state=CallState.OPEN).order_by("-year")
-        self.fields["comune"].queryset = access.scope(
-            Entity.objects.filter(kind=EntityKind.COMUNE), user, path="", for_edit=True
-        )
+        comuni = access.scope(Entity.objects.filter(kind=EntityKind.COMUNE), user, path="", for_edit=True)
+        self.fields["comune"].queryset = comuni
+        # An officer of one Comune (the usual case) does not have to choose it.
+        only = list(comuni.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            self.fields["comune"].initial = only[0]
+            self.fields["comune"].empty_label = None
+        calls = list(self.fields["call"].queryset.values_list("pk", flat=True)[:2])
+        if len(calls) == 1:
+            self.fields["call"].initial = calls[0]
 
 
 class StartSubmissionView(ServiceFormView):
@@ -215,8 +318,9 @@ class ApplicantsForm(forms.Form):
 
 
 class CoFinancingForm(forms.Form):
-    amount = forms.DecimalField(
-        label=gettext_lazy("Co-financing (€)"), min_value=Decimal("0"), decimal_places=2, max_digits=14, localize=True
+    # Written the Italian way (15.000,00), like every amount (core/numbers.py).
+    amount = ItalianDecimalField(
+        label=gettext_lazy("Co-financing (€)"), min_value=Decimal("0"), decimal_places=2, max_digits=14
     )
 
 
@@ -236,11 +340,64 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+PREPARATION_STEPS = (
+    ("list", gettext_lazy("List of applicants")),
+    ("co_financing", gettext_lazy("Co-financing")),
+    ("attachments", gettext_lazy("Attachments")),
+    ("send", gettext_lazy("Summary and send")),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    number: int
+    done: bool
+    current: bool
+
+    @property
+    def shown(self) -> bool:
+        """A step's form is shown once the step is reached: current or done."""
+        return self.done or self.current
+
+
+def preparation_steps(submission: Submission) -> list[Step]:
+    """The guided sequence of a Comune preparing its submission: the list, the
+    co-financing (done once saved, even at 0,00 €), the attachments, the summary and
+    sending. The current step is the first one not done."""
+    co_financing_saved = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Submission),
+        object_id=str(submission.pk),
+        action="wagtail.edit",
+    ).exists()
+    sent = not submission.is_editable
+    done = {
+        "list": submission.applicant_count > 0,
+        "co_financing": co_financing_saved or submission.co_financing > 0,
+        "attachments": submission.applicant_count > 0 and not services.missing_attachments(submission),
+        "send": sent,
+    }
+    if sent:
+        done = dict.fromkeys(done, True)
+    current = next((key for key, _label in PREPARATION_STEPS if not done[key]), None)
+    return [
+        Step(key, str(label), number, done[key], key == current)
+        for number, (key, label) in enumerate(PREPARATION_STEPS, start=1)
+    ]
+
+
 class SubmissionInspectView(InspectView):
     """The submission's page: totals, list, attachments, receipt, and the actions the
     viewer may take in its current state."""
 
     shown_rows = 200
+    # Not modeladmin's "Inspecting" ("Controllo in corso" in Italian, read as "a check is
+    # running"): the page is the submission itself.
+    page_title = gettext_lazy("Submission")
+
+    def get_meta_title(self):
+        return str(self.instance)
 
     def get_context_data(self, **kwargs):
         submission = self.instance
@@ -262,6 +419,9 @@ class SubmissionInspectView(InspectView):
             actions=services.allowed_actions(user, submission),
             can_prepare=services.can_prepare(user, submission.comune) and submission.is_editable,
             deadline=services.deadline_for(call, submission.comune),
+            steps=preparation_steps(submission),
+            column_guide=column_guide(call),
+            queue_url=review_queue_back_url(self.request),
             **self.protocol_context(submission),
             forms={
                 "applicants": ApplicantsForm(),
@@ -272,7 +432,6 @@ class SubmissionInspectView(InspectView):
             },
             **kwargs,
         )
-
 
     @staticmethod
     def protocol_context(submission):
@@ -344,6 +503,16 @@ class CallsGroup(ModelAdminGroup):
     menu_order = 220
     items = (CallAdmin, SubmissionAdmin)
 
+    def get_submenu_items(self):
+        queue = ReviewQueueMenuItem(
+            gettext_lazy("To review"),
+            reverse_lazy("calls_review_queue"),
+            name="review-queue",
+            icon_name="tasks",
+            order=3,
+        )
+        return [*super().get_submenu_items(), queue]
+
 
 # --- actions on a submission ------------------------------------------------------------
 
@@ -396,13 +565,9 @@ def submission_action(request, pk, action):
                 submission=submission, name=form.cleaned_data["name"], uploaded_file=form.cleaned_data["file"], by=user
             )
             messages.success(request, _("Attachment added."))
-        elif action == "submit":
-            services.submit(submission=submission, by=user)
-            messages.success(
-                request,
-                _("Submission sent: protocol number %(protocol)s.")
-                % {"protocol": Submission.objects.get(pk=pk).protocol_number},
-            )
+        elif action in CONFIRMED_ACTIONS:
+            # Irreversible: only from the confirmation page, which shows what is decided.
+            return redirect(reverse("calls_submission_confirm", args=[submission.pk, action]))
         elif action == "request_integration":
             form = IntegrationForm(request.POST)
             if not form.is_valid():
@@ -414,15 +579,6 @@ def submission_action(request, pk, action):
                 deadline=form.cleaned_data["deadline"],
             )
             messages.success(request, _("Integration requested; the Comune has been told by e-mail."))
-        elif action == "accept":
-            services.accept(submission=submission, by=user)
-            messages.success(request, _("Submission accepted."))
-        elif action == "reject":
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give the reason for the rejection."))
-            services.reject(submission=submission, by=user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Submission rejected; the Comune has been told why by e-mail."))
         else:
             raise Http404
     except PermissionDenied:
@@ -430,6 +586,91 @@ def submission_action(request, pk, action):
     except ValidationError as error:
         _report(request, error)
     return _back(submission)
+
+
+CONFIRMED_ACTIONS = ("submit", "accept", "reject")
+
+
+def submission_summary(submission: Submission) -> dict:
+    """What is sent or decided, as the confirmation page shows it (amounts as 1.234,56 €)."""
+    call = submission.call
+    bands = []
+    if call.call_type != "arrears":
+        bands = [
+            (_("Band A"), submission.eligible_a, euro(submission.need_a)),
+            (_("Band B"), submission.eligible_b, euro(submission.need_b)),
+        ]
+        if call.covid_band:
+            bands.append((_("COVID band"), submission.eligible_covid, euro(submission.need_covid)))
+    return {
+        "comune": submission.comune,
+        "call": call,
+        "deadline": services.deadline_for(call, submission.comune),
+        "applicants": submission.applicant_count,
+        "eligible": submission.eligible_count,
+        "bands": bands,
+        "need": euro(submission.need),
+        "co_financing": euro(submission.co_financing),
+        "attachments": list(submission.attachments.order_by("name")),
+        "missing": services.missing_attachments(submission),
+    }
+
+
+def submission_confirm(request, pk, action):
+    """Sending, accepting, rejecting: a page with the summary of what is sent or decided,
+    and a POST that acts only with `confirm=yes` (and, to reject, a reason)."""
+    submission = _submission(request, pk)
+    if action not in CONFIRMED_ACTIONS:
+        raise Http404
+    user = request.user
+    allowed = services.allowed_actions(user, submission)
+    if action == "submit" and "integrate" in allowed:
+        allowed.append("submit")
+    # A POST goes on to the service, which says why it refuses (who may, from which state).
+    if action not in allowed and request.method != "POST":
+        messages.error(request, _("This cannot be done now."))
+        return _back(submission)
+    form = RejectForm(request.POST if request.method == "POST" else None) if action == "reject" else None
+    if request.method == "POST":
+        if not confirmed(request):
+            messages.warning(request, _("Nothing was done: confirm to go on."))
+        elif form is not None and not form.is_valid():
+            messages.error(request, _("Give the reason for the rejection."))
+        else:
+            try:
+                if action == "submit":
+                    sent = services.submit(submission=submission, by=user)
+                    messages.success(
+                        request,
+                        _("Submission sent: protocol number %(protocol)s.") % {"protocol": sent.protocol_number},
+                    )
+                elif action == "accept":
+                    services.accept(submission=submission, by=user)
+                    messages.success(request, _("Submission accepted."))
+                else:
+                    services.reject(submission=submission, by=user, reason=form.cleaned_data["reason"])
+                    messages.success(request, _("Submission rejected; the Comune has been told why by e-mail."))
+            except ValidationError as error:
+                _report(request, error)
+            return _back(submission)
+    titles = {
+        "submit": _("Send the integration")
+        if submission.state == SubmissionState.INTEGRATION_REQUESTED
+        else _("Send the submission"),
+        "accept": _("Accept the submission"),
+        "reject": _("Reject the submission"),
+    }
+    return TemplateResponse(
+        request,
+        "calls/admin/submission_confirm.html",
+        {
+            "submission": submission,
+            "action": action,
+            "title": titles[action],
+            "summary": submission_summary(submission),
+            "form": form,
+        },
+    )
 
 
 # Every download goes through core.files.private_download, which writes the audit entry
@@ -535,24 +776,41 @@ def riparto_rows(call):
         ]
 
 
-def riparto_view(request, pk):
-    """The riparto of a call: compute, look, export, publish. Regional staff see it at any
-    time; Comuni only once published (and then it is public)."""
+def _riparto_call(request, pk):
+    """The call and whether the person may compute and publish its riparto. Regional staff
+    see it at any time; Comuni only once published (and then it is public)."""
     call = get_object_or_404(Call, pk=pk)
     regional = access.is_regional(request.user) and request.user.has_perm("calls.view_allocation")
     if not regional and not call.riparto_published_at:
         raise Http404
-    can_run = regional and request.user.has_perm("calls.run_riparto")
+    return call, regional and request.user.has_perm("calls.run_riparto")
+
+
+def riparto_totals(call) -> dict:
+    """The figures of the riparto's summary, to the cent (one aggregate query)."""
+    figures = call.allocations.aggregate(
+        comuni=models.Count("pk"),
+        need=models.Sum("need"),
+        base=models.Sum("base"),
+        premium=models.Sum("premium"),
+        total=models.Sum("total"),
+    )
+    return {name: (value if value is not None else Decimal("0")) for name, value in figures.items()}
+
+
+def riparto_view(request, pk):
+    """The riparto of a call: compute, look, export. Publishing has its own confirmation
+    page (riparto_publish)."""
+    call, can_run = _riparto_call(request, pk)
     if request.method == "POST":
         if not can_run:
             raise PermissionDenied
+        if request.POST.get("action") == "publish":
+            # Irreversible: only from its confirmation page.
+            return redirect(reverse("calls_riparto_publish", args=[call.pk]))
         try:
-            if request.POST.get("action") == "publish":
-                services.publish_riparto(call=call, by=request.user)
-                messages.success(request, _("Riparto published; it can no longer change."))
-            else:
-                services.compute_riparto(call=call, by=request.user)
-                messages.success(request, _("Riparto computed."))
+            services.compute_riparto(call=call, by=request.user)
+            messages.success(request, _("Riparto computed."))
         except ValidationError as error:
             _report(request, error)
         return redirect(reverse("calls_riparto", args=[call.pk]))
@@ -596,7 +854,124 @@ def riparto_view(request, pk):
             "totals": totals,
             "accepted": accepted,
             "can_run": can_run and not call.riparto_published_at,
+            "can_compute": can_run and call_lifecycle.riparto_computable(call),
+            "can_publish": can_run and call_lifecycle.may_take(request.user, call, "allocate"),
             "euro": euro,
             "now": timezone.now(),
         },
     )
+
+
+def riparto_publish(request, pk):
+    """Publishing the riparto: a page with the totals (Comuni, fund, allocated to the cent,
+    unallocated) and a POST that publishes only with `confirm=yes`."""
+    call, can_run = _riparto_call(request, pk)
+    if not can_run:
+        raise PermissionDenied
+    riparto_url = reverse("calls_riparto", args=[call.pk])
+    if not call_lifecycle.may_take(request.user, call, "allocate") or not call.riparto_computed_at:
+        messages.error(request, _("There is no computed riparto to publish."))
+        return redirect(riparto_url)
+    if request.method == "POST":
+        if not confirmed(request):
+            messages.warning(request, _("Nothing was done: confirm to go on."))
+        else:
+            try:
+                services.publish_riparto(call=call, by=request.user)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, _("Riparto published; it can no longer change."))
+                return redirect(riparto_url)
+    totals = riparto_totals(call)
+    return TemplateResponse(
+        request,
+        "calls/admin/riparto_publish.html",
+        {
+            "call": call,
+            "comuni": totals["comuni"],
+            "fund": euro(call.fund_total),
+            "allocated": euro(totals["total"]),
+            "base": euro(totals["base"]),
+            "premium": euro(totals["premium"]),
+            "residual": euro(call.riparto_residual or Decimal("0")),
+            "riparto_url": riparto_url,
+        },
+    )
+
+
+# --- the applicants' list template ------------------------------------------------------
+
+
+def list_template(request, call_pk, file_format):
+    """The empty list of a call (headers and one example row), as CSV or XLSX: generated from
+    the columns the reader accepts (calls/applicants.py), so it cannot drift from them."""
+    call = get_object_or_404(calls_visible_to(request.user), pk=call_pk)
+    if file_format not in ("csv", "xlsx") or not request.user.has_perm("calls.view_submission"):
+        raise Http404
+    headers, rows = template_rows(call)
+    kind = "morosita" if call.call_type == "arrears" else "sostegno-locazioni"
+    return spreadsheet_response(
+        request,
+        headers,
+        rows,
+        filename=f"modello-elenco-{kind}-{call.year}",
+        file_format=file_format,
+        source=f"calls.list_template:{call.pk}",
+        sheet_title="Elenco",
+    )
+
+
+# --- the Region's review queue ----------------------------------------------------------
+
+
+def can_review(user) -> bool:
+    return access.is_regional(user) and user.has_perm("calls.review_submission")
+
+
+class ReviewQueueFilter(forms.Form):
+    call = forms.ModelChoiceField(
+        label=gettext_lazy("Call"), queryset=Call.objects.none(), required=False, empty_label=gettext_lazy("All")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls_visible_to(user).order_by("-year", "call_type")
+
+
+def review_queue_view(request):
+    """Submissions waiting for the Region, oldest first, filtered by call; each links to
+    its page with the way back to the queue as it was filtered."""
+    if not can_review(request.user):
+        raise PermissionDenied
+    form = ReviewQueueFilter(request.GET or None, user=request.user)
+    chosen = form.cleaned_data.get("call") if form.is_valid() else None
+    queue = review_queue(call=chosen)
+    back = urlencode({"queue": request.GET.urlencode()})
+    return TemplateResponse(
+        request,
+        "calls/admin/review_queue.html",
+        {"form": form, "queue": queue, "back": back, "total": review_queue_count()},
+    )
+
+
+def review_queue_back_url(request) -> str:
+    """The review queue as the reviewer left it (its filter), when the submission was
+    opened from there; '' otherwise. Only the queue's own filter is carried."""
+    if "queue" not in request.GET:
+        return ""
+    form = ReviewQueueFilter(QueryDict(request.GET["queue"]), user=request.user)
+    chosen = form.cleaned_data.get("call") if form.is_valid() else None
+    query = f"?{urlencode({'call': chosen.pk})}" if chosen else ""
+    return reverse("calls_review_queue") + query
+
+
+class ReviewQueueMenuItem(MenuItem):
+    """'To review (3)': shown to the Region's reviewers, with one COUNT query."""
+
+    def is_shown(self, request):
+        return can_review(request.user)
+
+    def render_component(self, request):
+        label = _("To review (%(count)d)") % {"count": review_queue_count()}
+        return LinkMenuItemComponent(self.name, label, self.url, icon_name=self.icon_name, attrs=self.attrs)

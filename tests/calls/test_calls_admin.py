@@ -251,3 +251,66 @@ def test_the_region_grants_an_extension_from_the_call_page_and_a_comune_cannot(
     assert client.post(url, data).status_code == 302
     assert DeadlineExtension.objects.get().comune == entities[LECCE]
     assert "Alluvione" in client.get(reverse("calls_call_modeladmin_inspect", args=[call.pk])).content.decode()
+
+
+# --- the guided sequence of a Comune's submission ------------------------------------------
+
+
+def test_the_submission_page_guides_the_comune_step_by_step(client, call, entities, bari_calls, pdf_file):
+    client.force_login(bari_calls)
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
+    page_url = reverse("calls_submission_modeladmin_inspect", args=[submission.pk])
+
+    def page():
+        return client.get(page_url).content.decode()
+
+    html = page()
+    assert 'aria-current="step">1.' in html  # the list is the current step
+    assert 'id="step-list"' in html and 'id="column-guide"' in html
+    assert reverse("calls_list_template", args=[call.pk, "xlsx"]) in html
+    assert 'id="step-co_financing"' not in html and 'id="step-attachments"' not in html
+    with translation.override("it"):
+        assert gettext("Inspecting") not in html  # "Controllo in corso": nothing is being checked
+    action(client, submission, "applicants", {"file": SimpleUploadedFile("g.csv", applicants_csv(WORKED_EXAMPLES))})
+    html = page()
+    assert 'aria-current="step">2.' in html and 'id="step-co_financing"' in html
+    assert 'id="step-attachments"' not in html
+    action(client, submission, "co_financing", {"amount": "15.000,00"})
+    html = page()
+    assert 'aria-current="step">3.' in html and 'value="15.000,00"' in html  # shown back the Italian way
+    action(client, submission, "attachment", {"name": ATTACHMENT, "file": pdf_file()})
+    html = page()
+    assert 'aria-current="step">4.' in html
+    assert reverse("calls_submission_confirm", args=[submission.pk, "submit"]) in html
+
+
+def test_a_zero_co_financing_saved_is_a_step_done(client, call, entities, bari_calls):
+    client.force_login(bari_calls)
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
+    action(client, submission, "applicants", {"file": SimpleUploadedFile("g.csv", applicants_csv(WORKED_EXAMPLES))})
+    action(client, submission, "co_financing", {"amount": "0,00"})
+    html = client.get(reverse("calls_submission_modeladmin_inspect", args=[submission.pk])).content.decode()
+    assert 'aria-current="step">3.' in html
+
+
+def test_the_column_guide_lists_every_column_the_reader_accepts(client, call, entities, bari_calls):
+    from calls.applicants import APPLICANT_COLUMNS
+
+    client.force_login(bari_calls)
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
+    html = client.get(reverse("calls_submission_modeladmin_inspect", args=[submission.pk])).content.decode()
+    guide = html[html.index('id="column-guide"') :]
+    for column in APPLICANT_COLUMNS:
+        assert f'<th scope="row">{column.header}</th>' in guide, column.header
+
+
+def test_the_list_template_has_the_columns_the_reader_accepts(client, call, bari_calls):
+    from calls.applicants import APPLICANT_COLUMNS
+
+    client.force_login(bari_calls)
+    csv_response = client.get(reverse("calls_list_template", args=[call.pk, "csv"]))
+    assert csv_response.status_code == 200
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";") == [column.header for column in APPLICANT_COLUMNS]
+    xlsx = client.get(reverse("calls_list_template", args=[call.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content).startswith(b"PK")
