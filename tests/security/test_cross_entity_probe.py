@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from wagtail_modeladmin.options import ModelAdmin
 
-from calls.models import Applicant, Attachment, Call, CallState, CallType, Submission
+from calls.models import Applicant, Attachment, Call, CallState, CallType, ProtocolEntry, Submission
 from core.pdf import blank_pdf
 from registry import roles, stock
 from registry.models import (
@@ -134,6 +134,19 @@ def plant_submission(owner, tag, officer, rows, markers):
     )
     rows[Submission] = [submission]
     rows[Attachment] = [attachment]
+    sequence = ProtocolEntry.objects.count() + 1
+    rows[ProtocolEntry] = [
+        ProtocolEntry.objects.create(
+            number=f"PUSH/2099/{sequence:06d}",
+            year=2099,
+            sequence=sequence,
+            registered_at=now,
+            kind="submission_sent",
+            submission=submission,
+            receipt_pdf=ContentFile(blank_pdf(), name="ricevuta.pdf"),
+            receipt_sha256="1" * 64,
+        )
+    ]
     return (*markers, f"PRT-{tag}", f"Allegato-{tag}", "4.321,98", "4321.98")
 
 
@@ -188,6 +201,7 @@ ADMIN_ROUTES = {
     "calls_receipt": (Submission, "get", {}),
     "calls_applicants_file": (Submission, "get", {}),
     "calls_attachment": (Submission, "get", {"attachment_pk": Attachment}),
+    "calls_protocol_receipt": (Submission, "get", {"entry_pk": ProtocolEntry}),
 }
 NOT_OWNED_ROUTES = {"calls_riparto", "calls_call_action", "registry_import_template"}
 
@@ -312,6 +326,7 @@ API_EXPECTED = {
     "submission-duplicates": (Submission, {"get": 404}),
     "submission-submit": (Submission, {"post": 404}),
     "submission-uploads": (Submission, {"get": 404}),
+    "submission-receipts": (Submission, {"get": 404}),
     "call-detail": (None, {}),
     "call-allocation": (None, {}),
 }

@@ -196,8 +196,11 @@ def test_a_replaced_draft_list_is_deleted_but_a_sent_list_is_kept(
     assert ready.state == SubmissionState.INTEGRATION_REQUESTED and ready.applicant_count == 1
 
 
-def test_downloads_of_the_receipt_and_of_an_attachment_are_audited(client, ready, bari_calls_officer):
-    services.submit(submission=ready, by=bari_calls_officer)
+def test_downloads_of_the_receipt_and_of_an_attachment_are_audited(
+    client, ready, bari_calls_officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt is rendered after the commit
+        services.submit(submission=ready, by=bari_calls_officer)
     attachment = ready.attachments.get()
     client.force_login(bari_calls_officer)
     assert client.get(reverse("calls_receipt", args=[ready.pk])).status_code == 200
