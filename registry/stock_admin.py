@@ -315,6 +315,7 @@ class UnitAdmin(ScopedModelAdmin):
     permission_helper_class = NoCreateNoDeletePermissionHelper
     index_view_class = UnitIndexView
     index_template_name = "registry/admin/unit_index.html"
+    index_view_extra_css = ["css/register-admin.css"]
     edit_view_class = RecordingEditView
     inspect_view_class = HistoryInspectView
     inspect_template_name = "registry/admin/unit_inspect.html"
