@@ -58,3 +58,36 @@ def review_queue(*, call=None):
 def review_queue_count() -> int:
     """How many submissions wait (one COUNT query: it is shown in the menu of every page)."""
     return Submission.objects.filter(state__in=WAITING_FOR_REVIEW).count()
+
+
+# --- what a Comune's officer has to do -----------------------------------------------
+
+TO_COMPLETE = (SubmissionState.DRAFT, SubmissionState.INTEGRATION_REQUESTED)
+
+
+def submissions_to_complete(user) -> list[tuple[Submission, object]]:
+    """The submissions of the person's own Comuni still in their hands (drafts, integrations
+    requested), each with its deadline: the integration's, or the call's with the Comune's
+    extension (the rule of services.deadline_for), soonest first. Two queries."""
+    submissions = list(
+        access.scope(Submission.objects.filter(state__in=TO_COMPLETE), user, path="comune", for_edit=True)
+        .select_related("call", "comune")
+        .order_by("pk")
+    )
+    if not submissions:
+        return []
+    extensions = {}
+    for call_id, comune_id, closes_at in DeadlineExtension.objects.filter(
+        call__in={s.call_id for s in submissions}, comune__in={s.comune_id for s in submissions}
+    ).values_list("call_id", "comune_id", "closes_at"):
+        key = (call_id, comune_id)
+        extensions[key] = max(closes_at, extensions.get(key, closes_at))
+    rows = []
+    for submission in submissions:
+        if submission.state == SubmissionState.INTEGRATION_REQUESTED:
+            deadline = submission.integration_deadline
+        else:
+            extension = extensions.get((submission.call_id, submission.comune_id))
+            deadline = max(submission.call.closes_at, extension) if extension else submission.call.closes_at
+        rows.append((submission, deadline))
+    return sorted(rows, key=lambda row: (row[1] is None, row[1] or row[0].call.closes_at, row[0].pk))

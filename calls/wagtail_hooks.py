@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from . import admin, call_lifecycle
+from . import admin, admin_home, call_lifecycle
 
 modeladmin_register(admin.CallsGroup)
+hooks.register("construct_homepage_panels", admin_home.add_calls_panels)
 
 
 @hooks.register("register_admin_urls")

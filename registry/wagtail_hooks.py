@@ -7,11 +7,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from . import access, admin_views, stock_admin
+from . import access, admin_home, admin_views, stock_admin
 from .models import AccreditationRequest, Entity, Membership, RequestStatus
 from .scoped_admin import AuditedEditView, ScopedModelAdmin, ScopedPermissionHelper
 
 MANAGE = "registry.manage_registry"
+
+hooks.register("construct_homepage_panels", admin_home.add_stock_panel)
 
 
 class EntityAdmin(ScopedModelAdmin):
