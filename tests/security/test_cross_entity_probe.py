@@ -202,8 +202,17 @@ ADMIN_ROUTES = {
     "calls_applicants_file": (Submission, "get", {}),
     "calls_attachment": (Submission, "get", {"attachment_pk": Attachment}),
     "calls_protocol_receipt": (Submission, "get", {"entry_pk": ProtocolEntry}),
+    "calls_submission_confirm": (Submission, "post", {"action": "submit"}),
 }
-NOT_OWNED_ROUTES = {"calls_riparto", "calls_call_action", "registry_import_template"}
+NOT_OWNED_ROUTES = {
+    "calls_riparto",
+    "calls_riparto_publish",
+    "calls_call_action",
+    "calls_call_move",
+    "calls_list_template",
+    "calls_review_queue",
+    "registry_import_template",
+}
 
 
 def admin_routes_with_ids():
