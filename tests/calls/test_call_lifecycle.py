@@ -216,3 +216,18 @@ def test_the_comune_is_preselected_for_an_officer_of_one_comune(client, call, en
     form = client.get(reverse("calls_submission_modeladmin_create")).context["form"]
     assert form["comune"].value() == entities[BARI].pk
     assert form["call"].value() == call.pk
+
+
+def test_reopening_from_the_call_page_asks_for_the_new_deadline(client, call, region_admin):  # noqa: F811
+    call_lifecycle.move_call(call, "close", region_admin)
+    client.force_login(region_admin)
+    page = client.get(move_url(call, "reopen")).content.decode()
+    assert 'name="closes_at"' in page
+    client.post(move_url(call, "reopen"), {"confirm": "yes"})  # confirmed, but no deadline
+    call.refresh_from_db()
+    assert call.state == CallState.CLOSED
+    later = timezone.localtime() + datetime.timedelta(days=20)
+    client.post(move_url(call, "reopen"), {"confirm": "yes", "closes_at": later.strftime("%Y-%m-%dT%H:%M")})
+    call.refresh_from_db()
+    assert call.state == CallState.OPEN
+    assert timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M") == later.strftime("%d/%m/%Y %H:%M")
