@@ -21,7 +21,12 @@ def test_admin_edit_records_who_changed_what(client, entities, arca_officer, loa
     client.force_login(arca_officer)
     url = reverse("registry_unit_modeladmin_edit", args=[unit.pk])
     form = client.get(url).context["form"]
-    data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
+    # Values as the form shows them (decimals the Italian way: 5,5), as a browser posts them.
+    data = {
+        name: ("" if value is None else form.fields[name].widget.format_value(value) or "")
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
     data.update(status="vacant_needs_works", monthly_rent="", household_size="", income_band="")
     data["accessible"] = "on" if unit.accessible else ""
     if not unit.accessible:
@@ -34,7 +39,7 @@ def test_admin_edit_records_who_changed_what(client, entities, arca_officer, loa
     assert change.changed_by == arca_officer and change.source == "admin"
     assert change.changes["status"] == [unit.status, "vacant_needs_works"]
     history = client.get(reverse("registry_unit_modeladmin_inspect", args=[unit.pk])).content.decode()
-    assert "vacant_needs_works" in history and "Storico delle modifiche" in history
+    assert "Sfitto, da ristrutturare" in history and "Storico delle modifiche" in history
 
 
 def test_admin_edit_form_does_not_offer_owner_building_or_id(client, entities, arca_officer, load_stock):
