@@ -422,6 +422,7 @@ class SubmissionInspectView(InspectView):
             steps=preparation_steps(submission),
             column_guide=column_guide(call),
             queue_url=review_queue_back_url(self.request),
+            queue_query=urlencode({"queue": self.request.GET["queue"]}) if "queue" in self.request.GET else "",
             **self.protocol_context(submission),
             forms={
                 "applicants": ApplicantsForm(),
@@ -652,7 +653,10 @@ def submission_confirm(request, pk, action):
                     messages.success(request, _("Submission rejected; the Comune has been told why by e-mail."))
             except ValidationError as error:
                 _report(request, error)
-            return _back(submission)
+                return _back(submission)
+            # A decision taken from the review queue returns to it, filtered as it was.
+            queue_url = review_queue_back_url(request)
+            return redirect(queue_url) if queue_url else _back(submission)
     titles = {
         "submit": _("Send the integration")
         if submission.state == SubmissionState.INTEGRATION_REQUESTED

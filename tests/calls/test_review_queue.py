@@ -94,7 +94,7 @@ def test_the_menu_shows_the_count_with_one_query(client, waiting, reviewer):
     client.force_login(reviewer)
     with translation.override("it"):
         label = gettext("To review (%(count)d)") % {"count": 3}
-    home = reverse("wagtailadmin_home")
+    home = reverse("calls_call_modeladmin_index")  # any admin page: the menu is on each
     client.get(home)  # warm the session and the caches
     with CaptureQueriesContext(connection) as captured:
         html = client.get(home).content.decode()
@@ -113,3 +113,19 @@ def test_the_queue_is_the_reviewers_only(client, waiting, bari_legal_rep):
     with translation.override("it"):
         label = gettext("To review")
     assert label not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_decision_taken_from_the_queue_returns_to_it_filtered(client, waiting, reviewer):
+    client.force_login(reviewer)
+    query = urlencode({"call": waiting["call"].pk})
+    bari = waiting["bari"]
+    page = client.get(
+        reverse("calls_submission_modeladmin_inspect", args=[bari.pk]) + "?" + urlencode({"queue": query})
+    ).content.decode()
+    accept = reverse("calls_submission_confirm", args=[bari.pk, "accept"]) + "?" + urlencode({"queue": query})
+    assert f'href="{accept}"' in page
+    response = client.post(accept, {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == reverse("calls_review_queue") + "?" + query
+    bari.refresh_from_db()
+    assert bari.state == SubmissionState.ACCEPTED
+    assert bari not in selectors.review_queue()
