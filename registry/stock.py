@@ -487,3 +487,127 @@ def cached_counts(*, province: str = "", comune: str = "") -> list[dict]:
         ]
         cache.set(key, rows, COUNTS_CACHE_SECONDS)
     return rows
+
+
+# --- exports in the background ------------------------------------------------------
+#
+# An export of more rows than PUSH_EXPORT_BACKGROUND_ROWS (the whole region's units as XLSX
+# takes tens of seconds) is not written inside the request: the list answers with a status
+# page, a task writes the file into private storage, and the page then offers it for
+# download to the person who asked, and to nobody else. The job is two files under
+# `exports/<token>/`: `status.json` (who asked, state, rows, file name) and the export.
+# The task replays the very list request (path and query string) as that person, so the
+# filters, the search and the access rule are the list's own, and the export is audited
+# (core.exports.log_export) when it is written, as every export.
+
+EXPORT_DIR = "exports"
+
+
+class ExportState:
+    QUEUED, RUNNING, READY, FAILED = "queued", "running", "ready", "failed"
+
+
+def background_export_threshold() -> int:
+    return getattr(settings, "PUSH_EXPORT_BACKGROUND_ROWS", 20_000)
+
+
+def _export_status_path(token: str) -> str:
+    return f"{EXPORT_DIR}/{token}/status.json"
+
+
+def read_export_job(token: str) -> dict | None:
+    import json
+
+    from core.files import private_storage
+
+    if not token.isalnum() or len(token) != 32:
+        return None
+    try:
+        with private_storage().open(_export_status_path(token), "rb") as handle:
+            return json.loads(handle.read().decode("utf-8"))
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def _write_export_job(token: str, job: dict) -> None:
+    import json
+
+    from core.files import private_storage
+
+    path = _export_status_path(token)
+    if private_storage().exists(path):
+        private_storage().delete(path)
+    private_storage().save(path, ContentFile(json.dumps(job).encode("utf-8")))
+
+
+def export_job_for(token: str, user) -> dict | None:
+    """The export job `token` if `user` asked for it; None otherwise (the caller answers 404)."""
+    job = read_export_job(token)
+    if job is None or not user.is_authenticated or job.get("user") != user.pk:
+        return None
+    return job
+
+
+def start_background_export(*, user, path: str, query_string: str, file_format: str, rows: int) -> str:
+    """Queue the export of the list at `path?query_string` for `user`; returns its token."""
+    import uuid
+
+    token = uuid.uuid4().hex
+    _write_export_job(
+        token,
+        {
+            "user": user.pk,
+            "state": ExportState.QUEUED,
+            "format": file_format,
+            "rows": rows,
+            "path": path,
+            "query_string": query_string,
+            "created": timezone.now().isoformat(),
+            "file": "",
+            "filename": "",
+        },
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: run_export_task.enqueue(token, language))
+    return token
+
+
+@task()
+def run_export_task(token: str, language: str = "it"):
+    with translation.override(language):
+        run_export(token)
+
+
+def run_export(token: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from core.files import private_storage
+
+    job = read_export_job(token)
+    if job is None or job["state"] != ExportState.QUEUED:
+        return
+    _write_export_job(token, {**job, "state": ExportState.RUNNING})
+    try:
+        user = get_user_model().objects.get(pk=job["user"], is_active=True)
+        request = RequestFactory().get(f"{job['path']}?{job['query_string']}")
+        request.user = user
+        request.export_in_this_task = True  # the list writes the file instead of queueing it again
+        response = resolve(job["path"]).func(request)
+        if response.status_code != 200:
+            raise RuntimeError(f"the list answered {response.status_code}")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        disposition = response.get("Content-Disposition", "")
+        filename = (
+            disposition.split('filename="')[-1].rstrip('"')
+            if 'filename="' in disposition
+            else f"export.{job['format']}"
+        )
+        stored = private_storage().save(f"{EXPORT_DIR}/{token}/{filename}", ContentFile(content))
+    except Exception:
+        _write_export_job(token, {**job, "state": ExportState.FAILED})
+        raise
+    _write_export_job(
+        token, {**job, "state": ExportState.READY, "file": stored, "filename": filename, "size": len(content)}
+    )

@@ -287,6 +287,19 @@ class UnitIndexView(ItalianExportIndexView):
         return super().get_context_data(sort_urls=sort_urls, return_query=urlencode({RETURN_PARAMETER: here}), **kwargs)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        # A long export is written in the background (registry.stock.start_background_export);
+        # the task replays this request and lands below, in `export_in_this_task`.
+        if not getattr(self.request, "export_in_this_task", False):
+            rows = queryset.count()
+            if rows > stock.background_export_threshold():
+                token = stock.start_background_export(
+                    user=self.request.user,
+                    path=self.request.path,
+                    query_string=self.request.META.get("QUERY_STRING", ""),
+                    file_format=spreadsheet_format,
+                    rows=rows,
+                )
+                return redirect(reverse("registry_export_status", args=[token]))
         queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
         rows = unit_export_rows(queryset.iterator(chunk_size=2000))
         filename = f"alloggi-{timezone.localdate():%Y%m%d}"
@@ -385,6 +398,15 @@ class UnitAdmin(ScopedModelAdmin):
         ),
     ]
     edit_handler = ObjectList(panels, base_form_class=UnitForm)
+
+    def get_admin_urls_for_registration(self):
+        from django.urls import path
+
+        return (
+            *super().get_admin_urls_for_registration(),
+            path("registry/exports/<str:token>/", export_status, name="registry_export_status"),
+            path("registry/exports/<str:token>/download/", export_download, name="registry_export_download"),
+        )
 
     def address(self, obj):
         building = obj.building
@@ -787,4 +809,45 @@ def progress(request, pk):
             "total_rows": job.total_rows,
             "finished": job.is_finished,
         }
+    )
+
+
+# --- exports written in the background (registry.stock) ----------------------------------
+
+
+def export_status(request, token):
+    """The status page of a long export: refreshes itself until the file is ready, then
+    offers it. Only the person who asked sees it (404 for anybody else)."""
+    from django.template.response import TemplateResponse
+
+    job = stock.export_job_for(token, request.user)
+    if job is None:
+        raise Http404
+    finished = job["state"] in (stock.ExportState.READY, stock.ExportState.FAILED)
+    return TemplateResponse(
+        request,
+        "registry/admin/export_status.html",
+        {
+            "job": job,
+            "token": token,
+            "ready": job["state"] == stock.ExportState.READY,
+            "failed": job["state"] == stock.ExportState.FAILED,
+            "refresh": not finished,
+            "index_url": reverse("registry_unit_modeladmin_index"),
+        },
+    )
+
+
+def export_download(request, token):
+    from core.files import private_storage
+
+    job = stock.export_job_for(token, request.user)
+    if job is None or job["state"] != stock.ExportState.READY:
+        raise Http404
+    return private_download(
+        private_storage().open(job["file"], "rb"),
+        job["filename"],
+        request=request,
+        instance=request.user,
+        kind="register_export",
     )
