@@ -1,15 +1,19 @@
 #!/usr/bin/env python
-"""Accessibility check of the public site: every page type, in Debian's headless Chromium,
-with axe-core (WCAG 2.1 A and AA rules). Exits 1 on any violation, printing them.
+"""Accessibility check of the public site and of the officers' admin screens, in Debian's
+headless Chromium, with axe-core (WCAG 2.1 A and AA rules). Exits 1 on any violation, printing
+them, except the known ones inside Wagtail's own admin (WAGTAIL_KNOWN, listed in
+docs/ACCESSIBILITY.md), which are printed as "known" and do not fail the check.
 
 It builds a throw-away site (a temporary SQLite database with the demo content), serves it
 with Django's server, and visits one page of each type plus the search, the accreditation form
-(empty and with errors), an English page and the 404 page.
+(empty and with errors), an English page and the 404 page; then it signs in through the real
+form as the demo officers and visits their main screens (ADMIN_SCREENS), found by following the
+links a person would follow.
 
 Needs /usr/bin/chromium and /usr/bin/chromedriver (Debian packages chromium, chromium-driver)
 and node_modules/axe-core (npm ci).
 
-    .venv/bin/python scripts/check_accessibility.py
+    .venv/bin/python scripts/check_accessibility.py [http://127.0.0.1:8000]  (a running demo site)
 """
 
 import json
@@ -26,6 +30,15 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DEMO_PASSWORD = "push-demo-2026"
+
+# Violations inside Wagtail's own admin markup (not our templates): (rule, a fragment of the
+# offending element's selector). Reported, not failed; docs/ACCESSIBILITY.md lists them.
+WAGTAIL_KNOWN: list[tuple[str, str]] = [
+    # wagtail-modeladmin's inspect footer (modeladmin/inspect.html, ButtonHelper) draws "Modifica"
+    # as button-secondary, teal on the footer's purple (2.9:1). Our unit page overrides the footer.
+    ("color-contrast", 'class="button button-secondary" title="'),
+]
 
 
 def main() -> int:
@@ -33,6 +46,8 @@ def main() -> int:
     if missing:
         print(f"missing: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if len(sys.argv) > 1:
+        return check(sys.argv[1].rstrip("/"))
     with throwaway_site() as env:
         port = free_port()
         command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"]
@@ -80,6 +95,7 @@ def run_axe(driver) -> list[dict]:
             "impact": violation.get("impact"),
             "help": violation.get("help") or violation.get("description"),
             "where": [node.get("target") for node in violation.get("nodes", [])][:5],
+            "html": [node.get("html", "")[:200] for node in violation.get("nodes", [])][:5],
         }
         for violation in result
     ]
@@ -112,16 +128,125 @@ def headless_chromium(*, console_log=False):
     return driver
 
 
+def sign_in(driver, base, username) -> None:
+    """Through the real sign-in form (django-axes counts failures: the right password only)."""
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(f"{base}/admin/login/")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.login-form button[type=submit]").click()
+    for _ in range(100):
+        if "/admin/login/" not in driver.current_url:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"could not sign in as {username}")
+
+
+def first_link(driver, fragment, text=None) -> str | None:
+    """The address of the first link on the page whose address contains `fragment` (and whose
+    row shows `text`): how a person goes from a list to one of its items."""
+    from selenium.webdriver.common.by import By
+
+    for link in driver.find_elements(By.CSS_SELECTOR, "main a[href], #main a[href]"):
+        href = link.get_attribute("href") or ""
+        if fragment in href:
+            row = link.find_elements(By.XPATH, "ancestor::tr[1]")
+            if text is None or (row and text in row[0].text):
+                return href
+    return None
+
+
+def refused_import(driver, upload_url) -> str | None:
+    """Send the import form a units file with a wrong row and return the report's address: the
+    report with its table of problems is the screen an officer reads most."""
+    import tempfile
+
+    from selenium.webdriver.common.by import By
+
+    driver.get(upload_url)
+    header = "ID alloggio proprietario;Codice ISTAT Comune;Indirizzo;Stato di occupazione\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as units:
+        units.write(header + "1;999999;Via Nessuna 1;abitato\n")
+    driver.find_element(By.CSS_SELECTOR, "main input[type=file]").send_keys(units.name)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    for _ in range(100):
+        if "/inspect/" in driver.current_url:
+            return driver.current_url
+        time.sleep(0.2)
+    return None
+
+
+def admin_screens(driver, base):
+    """The officers' main screens, as (person, screen, address): each found from the one before."""
+    sign_in(driver, base, "sudsalento.referente")
+    yield "sudsalento.referente", "home", "/admin/"
+    yield "sudsalento.referente", "unit list", "/admin/registry/unit/"
+    yield "sudsalento.referente", "unit page", first_link(driver, "/admin/registry/unit/inspect/")
+    driver.get(f"{base}/admin/registry/unit/")
+    yield "sudsalento.referente", "unit form", first_link(driver, "/admin/registry/unit/edit/")
+    yield "sudsalento.referente", "building list", "/admin/registry/building/"
+    yield "sudsalento.referente", "building page", first_link(driver, "/admin/registry/building/inspect/")
+    yield "sudsalento.referente", "import list", "/admin/registry/importjob/"
+    upload = first_link(driver, "/admin/registry/importjob/create/")
+    yield "sudsalento.referente", "import upload", upload
+    yield "sudsalento.referente", "import report (refused file)", refused_import(driver, upload)
+    yield "sudsalento.referente", "yearly snapshots", "/admin/registry/stocksnapshot/"
+
+    sign_in(driver, base, "bari.referente")
+    yield "bari.referente", "submission list", "/admin/calls/submission/"
+    draft = first_link(driver, "/admin/calls/submission/inspect/", "Bozza")
+    yield "bari.referente", "draft submission", draft
+    driver.get(draft)
+    for fragment in ("/step/", "/confirm/", "/summary/"):  # guided steps and the summary, where they exist
+        step = first_link(driver, fragment)
+        if step:
+            yield "bari.referente", f"submission {fragment.strip('/')}", step
+            driver.get(draft)
+
+    sign_in(driver, base, "regione.istruttore")
+    yield "regione.istruttore", "home", "/admin/"
+    yield "regione.istruttore", "submission list", "/admin/calls/submission/"
+    yield "regione.istruttore", "accepted submission", first_link(driver, "/admin/calls/submission/inspect/", "Accolta")
+    driver.get(f"{base}/admin/calls/submission/")
+    queue = first_link(driver, "/admin/calls/review")
+    if queue:
+        yield "regione.istruttore", "review queue", queue
+
+    sign_in(driver, base, "regione.admin")
+    yield "regione.admin", "call list", "/admin/calls/call/"
+    call = first_link(driver, "/admin/calls/call/inspect/", "2024")
+    yield "regione.admin", "call page", call
+    yield "regione.admin", "riparto (published)", first_link(driver, "/riparto/")
+    driver.get(f"{base}/admin/calls/call/")
+    yield (
+        "regione.admin",
+        "open call page",
+        first_link(driver, "/admin/calls/call/inspect/", "locazioni – annualità 2025"),
+    )
+    yield "regione.admin", "riparto (open call)", first_link(driver, "/riparto/")
+
+
+def known_in_wagtail(problem) -> bool:
+    return any(
+        problem["rule"] == rule and problem.get("html") and all(fragment in html for html in problem["html"])
+        for rule, fragment in WAGTAIL_KNOWN
+    )
+
+
 def check(base) -> int:
     from selenium.webdriver.common.by import By
 
     driver = headless_chromium()
-    found = {}
+    found, known = {}, {}
+    checked = 0
     try:
         urls = page_urls(base)
         for url in urls:
             driver.get(url)
             problems = run_axe(driver)
+            checked += 1
             print(f"{'FAIL' if problems else 'ok  '} {url.replace(base, '')}")
             if problems:
                 found[url.replace(base, "")] = problems
@@ -131,16 +256,38 @@ def check(base) -> int:
         driver.execute_script("document.querySelector('main form').requestSubmit()")
         time.sleep(0.5)
         problems = run_axe(driver)
+        checked += 1
         print(f"{'FAIL' if problems else 'ok  '} /accreditamento/ (with errors)")
         if problems:
             found["/accreditamento/ (with errors)"] = problems
+
+        for person, screen, url in admin_screens(driver, base):
+            name = f"{person}: {screen}"
+            if not url:
+                found[name] = [{"rule": "not-found", "help": "no link to this screen", "where": []}]
+                print(f"FAIL {name} (no link to it)")
+                continue
+            driver.get(url if url.startswith("http") else base + url)
+            problems = run_axe(driver)
+            checked += 1
+            ours = [problem for problem in problems if not known_in_wagtail(problem)]
+            theirs = [problem for problem in problems if known_in_wagtail(problem)]
+            label = f"{name} {driver.current_url.replace(base, '')}"
+            print(f"{'FAIL' if ours else 'known' if theirs else 'ok  '} {label}")
+            if ours:
+                found[label] = ours
+            if theirs:
+                known[label] = theirs
     finally:
         driver.quit()
+    if known:
+        print("known violations inside Wagtail's admin (docs/ACCESSIBILITY.md):")
+        print(json.dumps(known, indent=2, ensure_ascii=False))
     if found:
         print(json.dumps(found, indent=2, ensure_ascii=False))
         print(f"accessibility: {sum(len(v) for v in found.values())} violations on {len(found)} pages", file=sys.stderr)
         return 1
-    print(f"accessibility: no violations on {len(urls) + 1} pages")
+    print(f"accessibility: no violations on {checked} pages")
     return 0
 
 
