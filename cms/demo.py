@@ -125,7 +125,7 @@ FAQ = [
     (
         FaqTopic.CALLS,
         "A cosa serve il fondo per la morosità incolpevole?",
-        "Aiuta gli inquilini che non riescono più a pagare il canone per la perdita o la riduzione del reddito, per evitare lo sfratto. La domanda si presenta al proprio Comune.",
+        "Aiuta gli inquilini che non riescono più a pagare il canone per la perdita o la riduzione del reddito. La domanda si presenta al proprio Comune.",
         False,
     ),
     (
@@ -262,7 +262,7 @@ def load_content():
             slug=f"bando-sostegno-locazioni-{call.year}",
             call=call,
             intro=f"<p>Il fondo per il sostegno alle locazioni (L. 431/98 art. 11), annualità {call.year}: i Comuni inviano gli elenchi degli aventi diritto, il fabbisogno e il cofinanziamento.</p>",
-            who_may_apply="<p>I Comuni pugliesi, per i nuclei familiari residenti titolari di un contratto di locazione registrato, con i requisiti di reddito delle fasce A e B.</p>",
+            who_may_apply="<p>I Comuni pugliesi, per i nuclei familiari residenti titolari di un contratto di locazione registrato per l’alloggio in cui abitano, con i requisiti di reddito delle fasce A e B.</p>",
             steps=[
                 (
                     "step",
