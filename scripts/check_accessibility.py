@@ -38,6 +38,9 @@ WAGTAIL_KNOWN: list[tuple[str, str]] = [
     # wagtail-modeladmin's inspect footer (modeladmin/inspect.html, ButtonHelper) draws "Modifica"
     # as button-secondary, teal on the footer's purple (2.9:1). Our unit page overrides the footer.
     ("color-contrast", 'class="button button-secondary" title="'),
+    # Wagtail's tag field (jQuery tag-it) adds a text input of its own, without a label, beside the
+    # labelled hidden field it fills ("Categorie" of a notice).
+    ("label", 'class="ui-widget-content ui-autocomplete-input"'),
 ]
 
 
@@ -214,7 +217,13 @@ def admin_screens(driver, base):
     if queue:
         yield "regione.istruttore", "review queue", queue
 
+    sign_in(driver, base, "regione.redattore")
+    yield "regione.redattore", "page tree", "/admin/pages/"
+    notices = first_link(driver, "/admin/pages/", "Avvisi")
+    yield "regione.redattore", "notice form", notices and notices.replace("/edit/", "/add_subpage/")
+
     sign_in(driver, base, "regione.admin")
+    yield "regione.admin", "user guide", "/admin/guida/"
     yield "regione.admin", "call list", "/admin/calls/call/"
     call = first_link(driver, "/admin/calls/call/inspect/", "2024")
     yield "regione.admin", "call page", call

@@ -49,7 +49,6 @@ def test_a_tenant_finds_the_rent_support_call_and_its_guideline(browser):
     browser.type("Parole da cercare", "affitto")
     browser.click("Cerca", within=browser.driver.find_element("css selector", "main"))
     browser.see("risultat")
-    browser.screenshot_for_guide("cittadino-ricerca")
     results = browser.driver.find_element("css selector", "main").text
     assert RENT_SUPPORT_2025 in results, "searching 'affitto' must find the rent-support guideline"
 
@@ -79,7 +78,6 @@ def test_b_a_comune_sends_its_rent_support_list(browser, files):
         browser.click("Aggiungi l’allegato")
         browser.see("Allegato aggiunto.")
     assert "Mancano ancora" not in browser.text
-    browser.screenshot_for_guide("comune-domanda")
 
     browser.click("Invia la domanda")
     sent = browser.see_match(rf"Domanda inviata: numero di protocollo ({PROTOCOL})")
