@@ -116,6 +116,9 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 @pytest.mark.skipif(
     not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()), reason="needs Debian's chromium and chromedriver"
 )
+# serialized_rollback: the live server's flush would otherwise take with it the pages and
+# sites the migrations create, which later tests of the same database read.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_column_of_the_unit_list_is_covered_at_1366(live_server, client, region_admin, units, settings):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
