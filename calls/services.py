@@ -707,7 +707,15 @@ def submit(*, submission: Submission, by) -> Submission:
         submission.protocol_number = entry.number
         submission.submitted_at = entry.registered_at
         submission.state = transition.target
-        submission.save(update_fields=["protocol_number", "submitted_at", "state", "updated_at"])
+        submission.updated_at = entry.registered_at
+        # An UPDATE without save()'s signals: Wagtail's reference index has nothing to record
+        # for a submission, and its queries would run with the counter locked.
+        Submission.objects.filter(pk=submission.pk).update(
+            protocol_number=submission.protocol_number,
+            submitted_at=submission.submitted_at,
+            state=submission.state,
+            updated_at=submission.updated_at,
+        )
         log(
             instance=submission,
             action=f"push.submission.{action}",
