@@ -69,6 +69,19 @@ def test_guideline_lists_the_comuni_with_their_own_deadline(client, calls, regio
     assert "Bari: " in html and timezone.localtime(later).strftime("%d/%m/%Y %H:%M") in html
 
 
+def test_a_new_extension_shows_at_once_on_the_cached_guideline(client, calls, region_admin, entities):
+    url = calls["guideline"].url
+    assert "Bari: " not in client.get(url).content.decode()  # now in the page cache
+    DeadlineExtension.objects.create(
+        call=calls["rent"],
+        comune=entities[BARI],
+        closes_at=calls["rent"].closes_at + datetime.timedelta(days=3),
+        reason="Allagamento",
+        granted_by=region_admin,
+    )
+    assert "Bari: " in client.get(url).content.decode()
+
+
 def test_home_lists_an_open_call_without_a_guideline_page_with_its_essentials(client, calls):
     html = client.get("/").content.decode()
     assert "Fondo inquilini morosi incolpevoli – annualità 2025" in html
