@@ -181,6 +181,29 @@ def refused_import(driver, upload_url) -> str | None:
     return None
 
 
+# Links to the confirmation steps of irreversible actions (they only show a summary and a form).
+CONFIRMATIONS = ("/confirm/", "/move/", "/riparto/publish/")
+
+
+def confirmations(driver, page_url, person):
+    """The confirmation steps offered on a page: each summary a person reads before confirming."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(page_url)
+    links = []
+    for link in driver.find_elements(By.CSS_SELECTOR, "main a[href], #main a[href]"):
+        href = link.get_attribute("href") or ""
+        if any(fragment in href for fragment in CONFIRMATIONS) and href not in links:
+            links.append(href)
+    for href in links:
+        yield person, "confirmation step " + "/".join(href.rstrip("/").rsplit("/", 2)[-2:]), href
+
+
+def exists(driver, url) -> bool:
+    driver.get(url)
+    return not any(marker in driver.title.lower() for marker in ("404", "non trovata", "not found"))
+
+
 def admin_screens(driver, base):
     """The officers' main screens, as (person, screen, address): each found from the one before."""
     sign_in(driver, base, "sudsalento.referente")
@@ -201,21 +224,19 @@ def admin_screens(driver, base):
     yield "bari.referente", "submission list", "/admin/calls/submission/"
     draft = first_link(driver, "/admin/calls/submission/inspect/", "Bozza")
     yield "bari.referente", "draft submission", draft
-    driver.get(draft)
-    for fragment in ("/step/", "/confirm/", "/summary/"):  # guided steps and the summary, where they exist
-        step = first_link(driver, fragment)
-        if step:
-            yield "bari.referente", f"submission {fragment.strip('/')}", step
-            driver.get(draft)
+    yield from confirmations(driver, draft, "bari.referente")
 
     sign_in(driver, base, "regione.istruttore")
     yield "regione.istruttore", "home", "/admin/"
     yield "regione.istruttore", "submission list", "/admin/calls/submission/"
     yield "regione.istruttore", "accepted submission", first_link(driver, "/admin/calls/submission/inspect/", "Accolta")
     driver.get(f"{base}/admin/calls/submission/")
-    queue = first_link(driver, "/admin/calls/review")
-    if queue:
-        yield "regione.istruttore", "review queue", queue
+    waiting = first_link(driver, "/admin/calls/submission/inspect/", "Inviata")
+    if waiting:
+        yield "regione.istruttore", "submission to review", waiting
+        yield from confirmations(driver, waiting, "regione.istruttore")
+    if exists(driver, f"{base}/admin/calls/review-queue/"):
+        yield "regione.istruttore", "review queue", "/admin/calls/review-queue/"
 
     sign_in(driver, base, "regione.redattore")
     yield "regione.redattore", "page tree", "/admin/pages/"
@@ -229,12 +250,10 @@ def admin_screens(driver, base):
     yield "regione.admin", "call page", call
     yield "regione.admin", "riparto (published)", first_link(driver, "/riparto/")
     driver.get(f"{base}/admin/calls/call/")
-    yield (
-        "regione.admin",
-        "open call page",
-        first_link(driver, "/admin/calls/call/inspect/", "locazioni – annualità 2025"),
-    )
+    open_call = first_link(driver, "/admin/calls/call/inspect/", "locazioni – annualità 2025")
+    yield "regione.admin", "open call page", open_call
     yield "regione.admin", "riparto (open call)", first_link(driver, "/riparto/")
+    yield from confirmations(driver, open_call, "regione.admin")
 
 
 def known_in_wagtail(problem) -> bool:

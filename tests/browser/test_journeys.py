@@ -4,6 +4,7 @@ Region accepts it (c), the administrator closes the call and divides the fund (d
 
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -61,30 +62,41 @@ def test_b_a_comune_sends_its_rent_support_list(browser, files):
     browser.see("Prepara la domanda")
 
     browser.type(("Elenco dei richiedenti (CSV o XLSX)",), str(files / "richiedenti.csv"))
-    browser.click("Carica e calcola")
-    browser.see("Elenco caricato e calcolato.")
+    browser.click("Carica e calcola", "Upload and compute")
+    browser.see("Elenco caricato e calcolato.", "List uploaded and computed.")
     totals = browser.row("Totale", "/ 3")
-    assert "2 / 3" in totals.text and "3.698,74" in totals.text
+    assert totals.text.endswith("2 / 3 3.698,74"), totals.text  # 2 eligible of 3, their need
 
-    browser.type("Cofinanziamento (€)", "15000")
-    browser.click("Salva il cofinanziamento")
-    browser.see("Cofinanziamento salvato.")
-    assert "15.000,00" in browser.row("Cofinanziamento (€)").text
+    browser.type("Cofinanziamento (€)", "15.000,00")  # as an Italian office writes it
+    browser.click("Salva il cofinanziamento", "Save the co-financing")
+    browser.see("Cofinanziamento salvato.", "Co-financing saved.")
+    assert browser.row("Cofinanziamento (€)", "15.000,00")
 
-    missing = browser.see_match(r"Mancano ancora: (.+)").group(1).split("; ")
+    missing = browser.see_match(r"(?:Mancano ancora|Still missing): (.+)").group(1).split("; ")
     for document in missing:
         browser.type("Documento", document)
         browser.type("File PDF", str(files / "atto.pdf"))
-        browser.click("Aggiungi l’allegato")
-        browser.see("Allegato aggiunto.")
-    assert "Mancano ancora" not in browser.text
+        browser.click("Aggiungi l’allegato", "Add the attachment")
+        browser.see("Allegato aggiunto.", "Attachment added.")
+    assert "Mancano ancora" not in browser.text and "Still missing" not in browser.text
 
-    browser.click("Invia la domanda")
-    sent = browser.see_match(rf"Domanda inviata: numero di protocollo ({PROTOCOL})")
-    protocol = sent.group(1)
+    browser.click("Controlla e invia", "Check and send", "Invia la domanda", "Send the submission")
+    if browser.can_click("Conferma e invia", "Confirm and send"):
+        # The summary of what will be sent, before the irreversible step.
+        browser.see("15.000,00")
+        browser.see("3.698,74")
+        browser.click("Conferma e invia", "Confirm and send")
+    protocol = browser.see_match(rf"(?:Protocollo|Protocol) ({PROTOCOL})").group(1)
     browser.see("Inviata")
-    assert browser.can_click("Scarica la ricevuta (PDF)")
-    assert f"Protocollo {protocol}" in browser.text
+    assert protocol.startswith("PUSH/")
+    # The receipt is rendered after the sending, in the background: the person reloads until it is there.
+    receipt = (f"Ricevuta {protocol} (PDF)", f"Receipt {protocol} (PDF)", "Scarica la ricevuta (PDF)")
+    for _ in range(20):
+        if browser.can_click(*receipt):
+            break
+        time.sleep(1)
+        browser.driver.refresh()
+    assert browser.can_click(*receipt), f"no link to the receipt of {protocol}"
     browser.screenshot_for_guide("comune-ricevuta")
 
 
@@ -96,31 +108,39 @@ def test_c_the_regional_reviewer_accepts_the_submission(browser):
     browser.click("Comune di Bari", within=sent)
     browser.see("15.000,00")
     browser.screenshot_for_guide("istruttore-domanda")
-    browser.click("Accogli", "Accetta")
-    browser.see("Domanda accolta.")
-    assert "Accolta" in browser.text
+    browser.click("Accogli…", "Accept…", "Accogli", "Accetta", "Accept")
+    if browser.can_click("Conferma e accogli", "Confirm and accept"):
+        browser.see("3.698,74")  # the summary of what is decided
+        browser.click("Conferma e accogli", "Confirm and accept")
+    browser.see("Domanda accolta.", "Submission accepted.")
+    browser.see("Accolta")
 
 
 def test_d_the_administrator_closes_the_call_and_divides_the_fund(browser):
     browser.sign_in("regione.admin")
     browser.menu("Bandi e fondi", "Bandi")
-    browser.click(RENT_SUPPORT_2025, within=browser.row(RENT_SUPPORT_2025, "Aperto"))
-    # No "close the call" action yet: the call's state is changed in its form.
-    if browser.can_click("Modifica"):
+    browser.click("Controlla", "Inspect", within=browser.row(RENT_SUPPORT_2025, "Aperto"))
+    if browser.can_click("Chiudi il bando", "Close the call"):
+        browser.click("Chiudi il bando", "Close the call")
+        browser.click("Conferma", "Confirm")
+    else:  # before the call had its own transitions, its state was changed in the form
         browser.click("Modifica")
-    browser.choose("Stato", "Chiuso")
-    browser.click("Salva")
-    browser.see("modificato", "aggiornato", "salvato")
+        browser.choose("Stato", "Chiuso")
+        browser.click("Salva")
+        browser.see("modificato", "aggiornato", "salvato")
+        browser.menu("Bandi e fondi", "Bandi")
+        browser.click("Controlla", within=browser.row(RENT_SUPPORT_2025, "Chiuso"))
+    browser.see("Chiuso")
 
-    browser.menu("Bandi e fondi", "Bandi")
-    browser.click("Controlla", within=browser.row(RENT_SUPPORT_2025, "Chiuso"))
-    browser.click("Riparto del fondo")
-    browser.click("Calcola il riparto")
-    browser.see("Riparto calcolato.")
+    browser.click("Riparto del fondo", "Riparto of the fund")
+    browser.click("Calcola il riparto", "Compute the riparto")
+    if browser.can_click("Conferma", "Confirm"):
+        browser.click("Conferma", "Confirm")
+    browser.see("Riparto calcolato.", "Riparto computed.", "Bari")
     bari = browser.row("Bari", "3.698,74")
     # Comune, need, co-financing, premium, base share, premium share, total: the only accepted
     # submission needs less than the base fund, so it gets all of its need.
-    assert bari.text.split()[-6:] == ["3.698,74", "15.000,00", "sì", "3.698,74", "0,00", "3.698,74"]
+    assert bari.text.split()[-6:] == ["3.698,74", "15.000,00", "sì", "3.698,74", "0,00", "3.698,74"], bari.text
     browser.screenshot_for_guide("amministratore-riparto")
 
 
