@@ -17,6 +17,7 @@ and node_modules/axe-core (npm ci).
 """
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -225,6 +226,10 @@ def admin_screens(driver, base):
     draft = first_link(driver, "/admin/calls/submission/inspect/", "Bozza")
     yield "bari.referente", "draft submission", draft
     yield from confirmations(driver, draft, "bari.referente")
+    # The summary before sending, even while the draft still misses something (it says what).
+    summary = re.sub(r"/inspect/(\d+)/$", r"/\1/confirm/submit/", draft)
+    if exists(driver, summary):
+        yield "bari.referente", "summary before sending", summary
 
     sign_in(driver, base, "regione.istruttore")
     yield "regione.istruttore", "home", "/admin/"

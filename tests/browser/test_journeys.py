@@ -191,3 +191,30 @@ def test_f_an_arca_officer_updates_a_units_rent_and_reads_its_history(browser):
     )
     assert "Canone mensile" in newest.text, newest.text  # the field's name, not its code
     assert "96,89 → 86,52" in newest.text, newest.text
+
+
+def test_g_an_implausible_rent_asks_for_confirmation_before_it_is_saved(browser):
+    """The broken case of issue 9: "86,52" once saved as 8.652,00 € without a word."""
+    browser.sign_in("sudsalento.referente")
+    browser.menu("Banca dati patrimoniale", "Alloggi")
+    browser.click("Modifica", within=browser.row("750000-11", "Locato"))
+    browser.type("Canone mensile (€)", "8.652,00")
+    browser.click("Salva")
+    browser.see("8.652,00")
+    confirmation = browser.field("Ho controllato", "I have checked")  # nothing saved until ticked
+    assert not confirmation.is_selected()
+    browser.menu("Banca dati patrimoniale", "Alloggi")
+    browser.click("750000-11")
+    browser.see("Storico delle modifiche")
+    assert "8.652,00" not in browser.text
+
+
+def test_h_the_yearly_snapshot_form_shows_its_date(browser):
+    """The broken case of issue 9: the date was rendered as 31/12/2025 in an <input type=date>,
+    which browsers show empty."""
+    browser.sign_in("regione.admin")  # the Region takes the snapshots
+    browser.open("/admin/registry/stocksnapshot/create/")
+    date = browser.field("Data di riferimento", "Reference date")
+    assert date.get_attribute("type") == "date"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.get_attribute("value")), date.get_attribute("value")
+    assert browser.driver.execute_script("return arguments[0].valueAsDate !== null", date)
