@@ -135,7 +135,8 @@ def test_unusual_area_asks_for_confirmation(client, arca_officer, unit):
     client.force_login(arca_officer)
     response = edit(client, unit, usable_area="6.840,00")
     assert response.status_code == 200
-    assert response.context["form"].errors["usable_area"]
+    assert [error.code for error in response.context["form"].errors.as_data()["usable_area"]] == ["unusual"]
+    assert 'name="confirm_unusual"' in response.content.decode()
     unit.refresh_from_db()
     assert unit.usable_area == Decimal("68.40")
 
@@ -150,7 +151,8 @@ def test_too_many_decimals_are_refused(client, arca_officer, unit):
     client.force_login(arca_officer)
     response = edit(client, unit, monthly_rent="86,525")
     assert response.status_code == 200
-    assert response.context["form"].errors["monthly_rent"]
+    codes = [error.code for error in response.context["form"].errors.as_data()["monthly_rent"]]
+    assert codes == ["max_decimal_places"]
 
 
 # --- the building form ----------------------------------------------------------------
