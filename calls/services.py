@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -671,6 +671,17 @@ def register_protocol(*, kind: str, submission: Submission | None = None, by=Non
     )
 
 
+def _locked_for_sending(submission: Submission) -> Submission:
+    """The submission locked for update and its call for share. `_locked` would lock the
+    call's row for update too (PostgreSQL locks every joined row), so every Comune's sending
+    would wait for the one before it, checks and all; with a share lock they run side by
+    side, and a change to the call (closing it, say) still waits for the sendings under way."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM calls_call WHERE id = %s FOR SHARE", [submission.call_id])
+    return Submission.objects.select_for_update(of=("self",)).select_related("call", "comune").get(pk=submission.pk)
+
+
 def _sending_deadline(submission: Submission):
     if submission.state == SubmissionState.INTEGRATION_REQUESTED:
         return submission.integration_deadline
@@ -686,7 +697,7 @@ def submit(*, submission: Submission, by) -> Submission:
     from .receipts import receipt_content
 
     with transaction.atomic():
-        submission = _locked(submission)
+        submission = _locked_for_sending(submission)
         action = "integrate" if submission.state == SubmissionState.INTEGRATION_REQUESTED else "submit"
         transition = _move(submission, action, by)
         _check_open(submission, timezone.now())

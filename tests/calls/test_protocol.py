@@ -346,3 +346,72 @@ def test_concurrent_sendings_get_gapless_numbers_with_times_in_the_same_order(pd
     assert times == sorted(times)
     assert all(entry.receipt_sha256 for entry in entries)  # each rendered after its commit
     assert Submission.objects.filter(state=SubmissionState.SUBMITTED).count() == len(drafts)
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="row locks need PostgreSQL (SQLite serialises writers)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sending_under_way_does_not_hold_up_another_comunes(pdf_file, monkeypatch):
+    """Two Comuni of the same call: while Bari's sending is between its checks and its
+    number, Lecce's goes through (it used to wait, as the call's row was locked for update)."""
+    from django.db import connections
+
+    from registry.seeding import load_reference_entities
+
+    load_reference_entities()
+    now = timezone.now()
+    shared = Call.objects.create(
+        call_type=CallType.RENT_SUPPORT,
+        year=2025,
+        title="Due Comuni",
+        legal_act="-",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=1),
+        state=CallState.OPEN,
+    )
+    drafts = {}
+    for code in ("072006", "075035"):  # Bari, Lecce
+        officer = member(code, Role.OFFICER, Area.CALLS)
+        submission = services.open_submission(call=shared, comune=officer.memberships.get().entity, by=officer)
+        services.upload_applicants(
+            submission=submission, content=applicants_csv(WORKED_EXAMPLES[:1]), filename="g.csv", by=officer
+        )
+        drafts[code] = (submission, officer)
+    bari_inside, bari_may_go = threading.Event(), threading.Event()
+    original = services.missing_attachments
+
+    def held_for_bari(submission):
+        if submission.comune.code == "072006":
+            bari_inside.set()
+            bari_may_go.wait(20)
+        return original(submission)
+
+    monkeypatch.setattr(services, "missing_attachments", held_for_bari)
+    outcome = {}
+
+    def bari():
+        try:
+            services.submit(submission=drafts["072006"][0], by=drafts["072006"][1])
+            outcome["bari"] = "sent"
+        except Exception as error:  # asserted below
+            outcome["bari"] = repr(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=bari)
+    thread.start()
+    assert bari_inside.wait(20)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        services.submit(submission=drafts["075035"][0], by=drafts["075035"][1])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+        bari_may_go.set()
+        thread.join(30)
+    assert outcome["bari"] == "sent"
+    numbers = dict(ProtocolEntry.objects.values_list("submission__comune__code", "sequence"))
+    assert numbers == {"075035": 1, "072006": 2}  # Lecce, not held up, got the first number
