@@ -192,6 +192,16 @@ class Browser:
     def can_click(self, *labels, within=None) -> bool:
         return self._clickable(labels, within) is not None
 
+    def reload_until_clickable(self, *labels, reloads=20) -> bool:
+        """What a person does while something is prepared in the background: reload and look."""
+        for _ in range(reloads):
+            if self.can_click(*labels):
+                return True
+            time.sleep(1)
+            self.driver.refresh()
+            self.settle()
+        return self.can_click(*labels)
+
     def field(self, *labels, timeout=WAIT):
         """The form field whose <label> (or aria-label, or placeholder) says one of `labels`."""
         from selenium.webdriver.common.by import By

@@ -4,7 +4,6 @@ Region accepts it (c), the administrator closes the call and divides the fund (d
 
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 RENT_SUPPORT_2025 = "Fondo per il sostegno alle locazioni – annualità 2025"
 PROTOCOL = r"PUSH/\d{4}/\d{6}"
+SENT = {}  # what the Comune's sending left for the next journeys: its protocol number
 
 
 @pytest.fixture(scope="module")
@@ -90,20 +90,54 @@ def test_b_a_comune_sends_its_rent_support_list(browser, files):
     browser.see("Inviata")
     assert protocol.startswith("PUSH/")
     # The receipt is rendered after the sending, in the background: the person reloads until it is there.
-    receipt = (f"Ricevuta {protocol} (PDF)", f"Receipt {protocol} (PDF)", "Scarica la ricevuta (PDF)")
-    for _ in range(20):
-        if browser.can_click(*receipt):
-            break
-        time.sleep(1)
-        browser.driver.refresh()
-    assert browser.can_click(*receipt), f"no link to the receipt of {protocol}"
+    assert browser.reload_until_clickable(
+        f"Ricevuta {protocol} (PDF)", f"Receipt {protocol} (PDF)", "Scarica la ricevuta (PDF)"
+    )
     browser.screenshot_for_guide("comune-ricevuta")
+    SENT["protocol"] = protocol
+
+
+def test_b2_an_integration_gets_its_own_protocol_number_and_both_receipts_stay(browser, files):
+    """The broken case of issue 9: an integration kept the first number and overwrote its receipt."""
+    first = SENT["protocol"]
+    browser.sign_in("regione.istruttore")
+    browser.menu("Bandi e fondi", "Domande")
+    browser.click("Comune di Bari", within=browser.row("Comune di Bari", RENT_SUPPORT_2025, "Inviata"))
+    browser.type(("Cosa deve essere integrato", "What must be integrated"), "Manca la graduatoria rettificata.")
+    deadline = browser.field("Nuova scadenza", "New deadline")
+    browser.driver.execute_script("arguments[0].value = '2027-01-31T12:00'", deadline)  # the date picker
+    browser.click("Chiedi un’integrazione", "Richiedi un’integrazione", "Request an integration")
+    browser.see("Integrazione richiesta")
+
+    browser.sign_in("bari.referente")
+    browser.menu("Bandi e fondi", "Domande")
+    browser.click("Comune di Bari", within=browser.row("Comune di Bari", RENT_SUPPORT_2025, "Integrazione richiesta"))
+    browser.see("Manca la graduatoria rettificata.")
+    browser.type("Documento", "Graduatoria rettificata")
+    browser.type("File PDF", str(files / "atto.pdf"))
+    browser.click("Aggiungi l’allegato", "Add the attachment")
+    browser.see("Allegato aggiunto.", "Attachment added.")
+    browser.click(
+        "Controlla e invia l’integrazione",
+        "Controlla e invia l'integrazione",
+        "Check and send the integration",
+        "Invia l’integrazione",
+        "Send the integration",
+    )
+    if browser.can_click("Conferma e invia", "Confirm and send"):
+        browser.click("Conferma e invia", "Confirm and send")
+    browser.see("Integrata")
+    numbers = set(re.findall(PROTOCOL, browser.text))
+    assert first in numbers and len(numbers) == 2, numbers  # the first sending keeps its own number
+    second = (numbers - {first}).pop()
+    for protocol in (first, second):
+        assert browser.reload_until_clickable(f"Ricevuta {protocol} (PDF)", f"Receipt {protocol} (PDF)")
 
 
 def test_c_the_regional_reviewer_accepts_the_submission(browser):
     browser.sign_in("regione.istruttore")
     browser.menu("Bandi e fondi", "Domande")
-    sent = browser.row("Comune di Bari", RENT_SUPPORT_2025, "Inviata")
+    sent = browser.row("Comune di Bari", RENT_SUPPORT_2025, "Integrata")
     assert re.search(PROTOCOL, sent.text)
     browser.click("Comune di Bari", within=sent)
     browser.see("15.000,00")
