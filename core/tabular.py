@@ -156,8 +156,11 @@ def check_spreadsheet_limits(content: bytes, filename: str, *, limits: Limits | 
     if name.endswith(".xlsx") and content.startswith(XLSX_MAGIC):
         check_workbook_limits(content, limits=limits)
     elif (name.endswith(".csv") or name.endswith(".txt")) and not content.startswith(XLSX_MAGIC):
-        for _line in _bounded_lines(decode_text(content), limits, _LineCounter()):
-            pass
+        # Without the CSV reader to tell where a record ends, each line is bounded on its
+        # own here; read_csv bounds whole records (a quoted cell may span lines).
+        counter = _LineCounter()
+        for _line in _bounded_lines(decode_text(content), limits, counter):
+            counter.next_record()
 
 
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError)

@@ -273,6 +273,13 @@ def test_the_pre_check_refuses_a_csv_line_without_parsing():
         check_spreadsheet_limits(b"A;B\r\n" + b"x" * 100_000, "domande.csv")
 
 
+def test_the_pre_check_bounds_each_line_not_the_whole_file():
+    # 5,000 ordinary rows are 300,000 characters: far over one line's limit, and accepted.
+    content = "Codice fiscale;Reddito\r\n" + "RSSMRA85T10A662X;12345,67\r\n" * 5_000
+    check_spreadsheet_limits(content.encode(), "domande.csv")
+    assert read_table(content.encode(), "domande.csv")
+
+
 def test_the_refusal_is_a_file_refusal_every_caller_already_handles():
     assert issubclass(SpreadsheetTooLarge, FileRefused)
 
