@@ -13,6 +13,7 @@ save the user guide's pictures to docs/guide/.
 
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -29,9 +30,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.environ.get("PUSH_BROWSER_TESTS") == "1":
+    if os.environ.get("PUSH_BROWSER_TESTS") != "1":
+        skip = pytest.mark.skip(reason="browser test: set PUSH_BROWSER_TESTS=1 to run it")
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        # The journeys build on each other on one site: spread over workers they would not.
+        skip = pytest.mark.skip(reason="browser tests run in one process: run them without -n")
+    else:
         return
-    skip = pytest.mark.skip(reason="browser test: set PUSH_BROWSER_TESTS=1 to run it")
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -52,6 +57,8 @@ def live_site():
         return
     from demo_site import free_port, serving, throwaway_site
 
+    # `timeout` in CI ends the run with SIGTERM: unwind, so that the server and its site go too.
+    signal.signal(signal.SIGTERM, _interrupt)
     with throwaway_site() as env:
         port = free_port()
         command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
@@ -291,6 +298,10 @@ class Browser:
         image.thumbnail((1024, 1024))
         image = image.quantize(colors=64)  # a few tens of KB: screens are flat colours
         image.save(GUIDE / f"{name}.png", optimize=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _xpath_literal(text: str) -> str:
