@@ -1,6 +1,9 @@
-"""The six journeys of issue 9, each done in Chromium as the person does it and ending on what that
-person sees. They run in this order on one demo site: the Comune of Bari sends its list (b), the
-Region accepts it (c), the administrator closes the call and divides the fund (d)."""
+"""The six journeys of issue 9 (a-f), each done in Chromium as the person does it and ending on
+what that person sees, and three of the issue's broken cases (b2: an integration gets its own
+protocol number; g: an implausible rent asks for confirmation; h: the snapshot form shows its
+date). They run in this order on one demo site: the Comune of Bari sends its list (b), the Region
+asks for an integration and the Comune sends it (b2), the Region accepts it (c), the administrator
+closes the call and divides the fund (d)."""
 
 import re
 import tempfile
@@ -20,7 +23,7 @@ SENT = {}  # what the Comune's sending left for the next journeys: its protocol 
 
 @pytest.fixture(scope="module")
 def files():
-    """The files the Comune's officer has on their desk: the applicants list and two PDF acts."""
+    """The files the Comune's officer has on their desk: the applicants list and a signed act (PDF)."""
     folder = Path(tempfile.mkdtemp(prefix="push-browser-"))
     rows = [
         applicant(income="10.000,00", rent="4.800,00"),  # band A, capped at 3.098,74
