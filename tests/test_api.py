@@ -35,9 +35,10 @@ def test_schema_is_valid_openapi_3(api, entities, bari_officer):
 def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock):
     import datetime
 
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from calls.models import ApplicantUpload, Call, Submission
+    from calls.models import ApplicantUpload, Call, ProtocolEntry, ProtocolKind, Submission
     from registry.models import Unit
 
     load_stock(BARI, 5)
@@ -57,9 +58,19 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
     upload = ApplicantUpload.objects.create(
         submission=submission, uploaded_by=bari_legal_rep, original_name="elenco.csv", sha256="0" * 64, size=1
     )
+    entry = ProtocolEntry.objects.create(
+        number="PUSH/2026/000001",
+        year=2026,
+        sequence=1,
+        registered_at=timezone.now(),
+        kind=ProtocolKind.SUBMISSION_SENT,
+        submission=submission,
+        receipt_pdf=ContentFile(b"%PDF-1.4 ricevuta", name="ricevuta.pdf"),
+        receipt_sha256="0" * 64,
+    )
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
-    samples = {"code": BARI, "push_id": unit.push_id, "upload_id": str(upload.pk)}
+    samples = {"code": BARI, "push_id": unit.push_id, "upload_id": str(upload.pk), "entry_id": str(entry.pk)}
     # {id} means a different object on each path.
     ids = {
         "/api/v1/buildings/{id}": unit.building_id,
@@ -68,6 +79,7 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "/api/v1/submissions/{id}": submission.pk,
         "/api/v1/submissions/{id}/duplicates": submission.pk,
         "/api/v1/submissions/{id}/uploads/{upload_id}": submission.pk,
+        "/api/v1/submissions/{id}/receipts/{entry_id}": submission.pk,
     }
     checked = 0
     for path, operations in schema["paths"].items():

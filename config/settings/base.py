@@ -349,6 +349,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["core.api.only_api_v1"],
+    # Two choice sets are both called "kind": name each enum for what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "registry.models.EntityKind",
+        "ProtocolKindEnum": "calls.models.ProtocolKind",
+    },
 }
 
 # Background work (file imports). Production queues tasks in the database and runs
