@@ -140,6 +140,7 @@ def test_riparto_in_the_admin_exports_and_publishes(client, sent, reviewer, regi
     client.post(url, {"action": "compute"})
     page = client.get(url).content.decode()
     assert "<td>1.500,00</td>" in page  # Bari's total: the whole fund, in Italian format
+    assert "1.500,00 €" in page and "1.000,00 €" in page  # the fund and its base share, likewise
     csv_text = client.get(url + "?export=csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith("Bari;072006;3698,74;800,00;")
     assert b"".join(client.get(url + "?export=pdf").streaming_content).startswith(b"%PDF")
