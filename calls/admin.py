@@ -33,7 +33,7 @@ from wagtail_modeladmin.views import InspectView
 
 from core.exports import log_export, spreadsheet_response
 from core.files import private_download
-from core.forms import ItalianNumbersAdminForm
+from core.forms import ItalianNumbersAdminForm, NativeDateTimeInput
 from core.numbers import ItalianDecimalField
 from registry import access
 from registry.models import Entity, EntityKind
@@ -53,16 +53,12 @@ class ExtensionForm(forms.Form):
     comune = forms.ModelChoiceField(
         label=gettext_lazy("Comune"), queryset=Entity.objects.filter(kind=EntityKind.COMUNE).order_by("name")
     )
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    closes_at = forms.DateTimeField(label=gettext_lazy("New deadline"), widget=NativeDateTimeInput())
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReopenForm(forms.Form):
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("New closing date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    closes_at = forms.DateTimeField(label=gettext_lazy("New closing date and time"), widget=NativeDateTimeInput())
 
 
 def confirmed(request) -> bool:
@@ -331,9 +327,7 @@ class AttachmentForm(forms.Form):
 
 class IntegrationForm(forms.Form):
     message = forms.CharField(label=gettext_lazy("What must be integrated"), widget=forms.Textarea(attrs={"rows": 4}))
-    deadline = forms.DateTimeField(
-        label=gettext_lazy("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    deadline = forms.DateTimeField(label=gettext_lazy("New deadline"), widget=NativeDateTimeInput())
 
 
 class RejectForm(forms.Form):

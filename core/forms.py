@@ -94,3 +94,14 @@ class NativeDateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class NativeDateTimeInput(forms.DateTimeInput):
+    """`<input type="datetime-local">`, for the same reason: its value is ISO without seconds
+    (2026-12-31T12:00), or the browser shows an empty box when the form comes back with an
+    error. Django's DateTimeField reads that ISO form back."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")

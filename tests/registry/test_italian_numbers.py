@@ -170,3 +170,17 @@ def test_building_coordinates_accept_a_decimal_point_and_show_a_comma(client, ar
     assert building.latitude == Decimal("40.123456") and building.longitude == Decimal("18.1")
     page = client.get(url).content.decode()
     assert 'value="40,123456"' in page
+
+
+def test_a_deadline_typed_in_a_datetime_box_comes_back_in_the_form_the_browser_shows():
+    import datetime
+
+    from django.utils import timezone
+
+    from calls.admin import IntegrationForm
+
+    form = IntegrationForm(data={"message": "", "deadline": "2026-12-31T12:00"})
+    assert not form.is_valid()  # the message is missing: the form is shown again
+    assert form.cleaned_data["deadline"] == timezone.make_aware(datetime.datetime(2026, 12, 31, 12, 0))
+    assert 'value="2026-12-31T12:00"' in str(form["deadline"])
+    assert 'type="datetime-local"' in str(form["deadline"])
