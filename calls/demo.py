@@ -14,7 +14,8 @@ from registry.models import Entity
 
 from . import services
 from .applicants import APPLICANT_FIELDS, parse_applicant_file
-from .models import Applicant, Call, CallState, CallType, Submission, SubmissionState
+from .models import Applicant, Call, CallState, CallType, ProtocolEntry, ProtocolKind, Submission, SubmissionState
+from .receipts import receipt_content
 from .synthetic import applicants_csv
 
 DETERMINA = "Determina di approvazione della graduatoria"
@@ -99,16 +100,28 @@ def _last_year(year, now, admin):
         content = applicants_csv(count, seed=year * 10 + index, place=comune.cadastral_code or "A662")
         rows, problems = parse_applicant_file(call, content, f"graduatoria-{code}.csv")
         assert not problems, problems[:3]
+        number = services.next_protocol_number(year + 1)
         submission = Submission.objects.create(
             call=call,
             comune=comune,
             co_financing=Decimal(co_financing),
             applicants_file_sha256=hashlib.sha256(content).hexdigest(),
-            protocol_number=services.next_protocol_number(year + 1),
+            protocol_number=number,
             submitted_at=call.closes_at - datetime.timedelta(days=3, hours=index),
             state=SubmissionState.ACCEPTED,
         )
         insert_rows(Applicant, ["submission_id", *APPLICANT_FIELDS], [(submission.pk, *row) for row in rows])
         services.recompute_totals(submission)
+        # Its entry in the protocol register, as it was sent last year, with its receipt.
+        entry = ProtocolEntry.objects.create(
+            number=number,
+            year=year + 1,
+            sequence=int(number.rsplit("/", 1)[1]),
+            registered_at=submission.submitted_at,
+            kind=ProtocolKind.SUBMISSION_SENT,
+            submission=submission,
+            content=receipt_content(submission, SubmissionState.SUBMITTED),
+        )
+        services.issue_receipt(entry)
     services.compute_riparto(call=call, by=admin)
     services.publish_riparto(call=call, by=admin)

@@ -43,6 +43,11 @@ def test_demo_data_loads_once_and_again_changes_nothing(db, capsys, settings):
         and sum(a.total for a in last_year.allocations.all()) + last_year.riparto_residual == last_year.fund_total
     )
     assert Submission.objects.get(state="draft").applicant_count == 120
+    # Last year's submissions are in the protocol register, each with its receipt as issued.
+    for submission in last_year.submissions.all():
+        entry = submission.protocol_entries.get()
+        assert (entry.number, entry.registered_at) == (submission.protocol_number, submission.submitted_at)
+        assert entry.receipt_pdf and len(entry.receipt_sha256) == 64
     assert "password unchanged" in capsys.readouterr().out
 
 
