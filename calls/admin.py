@@ -309,7 +309,19 @@ class StartSubmissionView(ServiceFormView):
         return redirect(self.url_helper.get_action_url("inspect", submission.pk))
 
 
-class ApplicantsForm(forms.Form):
+class _OwnIdsForm(forms.Form):
+    """The submission page shows several small forms at once: each gets ids of its own, so
+    that a label never points at another form's field (two file inputs were both id_file)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ApplicantsForm(_OwnIdsForm):
+    id_prefix = "list"
     file = forms.FileField(label=gettext_lazy("List of applicants (CSV or XLSX)"))
 
 
@@ -320,7 +332,8 @@ class CoFinancingForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(_OwnIdsForm):
+    id_prefix = "attachment"
     name = forms.CharField(label=gettext_lazy("Document"), max_length=200)
     file = forms.FileField(label=gettext_lazy("PDF file"))
 

@@ -2,6 +2,7 @@
 reviews and splits; and from the attacker's side, another Comune reaches for it all."""
 
 import datetime
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -279,6 +280,11 @@ def test_the_submission_page_guides_the_comune_step_by_step(client, call, entiti
     action(client, submission, "co_financing", {"amount": "15.000,00"})
     html = page()
     assert 'aria-current="step">3.' in html and 'value="15.000,00"' in html  # shown back the Italian way
+    ids = re.findall(r'\sid="([^"]+)"', html)  # every step's form on one page: no id twice
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert re.findall(r'for="(id_\w+_file)"', html) == ["id_list_file", "id_attachment_file"], re.findall(
+        r'for="([^"]+)"', html
+    )
     action(client, submission, "attachment", {"name": ATTACHMENT, "file": pdf_file()})
     html = page()
     assert 'aria-current="step">4.' in html
