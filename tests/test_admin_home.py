@@ -79,7 +79,10 @@ def test_reviewer_sees_submissions_waiting_and_open_calls_with_days_left(
     assert f'<a href="{reverse("calls_review_queue")}">1 ' in html
     call_link = f'<a href="{reverse("calls_call_modeladmin_inspect", args=[calls["call"].pk])}">'
     assert call_link + "Fondo sostegno locazioni 2025</a>" in html
-    assert "chiude il " + timezone.localtime(calls["call"].closes_at).strftime("%d/%m/%Y %H:%M") + ", mancano 10 giorni" in html
+    assert (
+        "chiude il " + timezone.localtime(calls["call"].closes_at).strftime("%d/%m/%Y %H:%M") + ", mancano 10 giorni"
+        in html
+    )
     assert ", mancano 30 giorni" in html  # the arrears call, a month away
 
 
