@@ -230,4 +230,4 @@ def test_search_uses_italian_stemming_on_postgresql(client, site):
         pytest.skip("the Italian text-search configuration exists on PostgreSQL")
     # "pubblicati" is not in any page; its stem matches "Pubblicato il riparto…".
     html = client.get("/cerca/?q=pubblicati").content.decode()
-    assert "Pubblicato il riparto del fondo" in html
+    assert "<mark>Pubblicato</mark> il riparto del fondo" in html  # found, and the stem marked
