@@ -32,7 +32,7 @@ from registry import access
 from registry.models import Entity
 
 from . import services
-from .models import Allocation, Call, ProtocolEntry, Submission, SubmissionState, UploadStatus
+from .models import CALL_PARAMETERS, Allocation, Call, ProtocolEntry, Submission, SubmissionState, UploadStatus
 from .selectors import published_calls
 
 
@@ -52,24 +52,7 @@ class CallSerializer(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "state",
-            "band_a_max_income",
-            "band_a_min_incidence",
-            "band_a_cap",
-            "band_b_max_income",
-            "band_b_min_incidence",
-            "band_b_cap",
-            "covid_band",
-            "covid_max_isee",
-            "covid_min_income_loss",
-            "covid_min_incidence",
-            "covid_cap",
-            "arrears_max_amount",
-            "arrears_max_ise",
-            "arrears_max_isee",
-            "fund_base",
-            "fund_premium",
-            "premium_threshold",
-            "premium_weight",
+            *CALL_PARAMETERS,
             "required_attachments",
             "riparto_published_at",
         ]

@@ -32,7 +32,7 @@ from wagtail.log_actions import log
 
 from registry import access
 
-from .models import Call, CallState
+from .models import CALL_PARAMETERS, Call, CallState
 
 
 @dataclass(frozen=True)
@@ -135,27 +135,7 @@ def move_call(call: Call, action: str, by, *, fields: dict | None = None, data: 
 
 # --- parameters locked once submissions exist ----------------------------------------
 
-LOCKED_PARAMETERS = (
-    "call_type",
-    "band_a_max_income",
-    "band_a_min_incidence",
-    "band_a_cap",
-    "band_b_max_income",
-    "band_b_min_incidence",
-    "band_b_cap",
-    "covid_band",
-    "covid_max_isee",
-    "covid_min_income_loss",
-    "covid_min_incidence",
-    "covid_cap",
-    "arrears_max_amount",
-    "arrears_max_ise",
-    "arrears_max_isee",
-    "fund_base",
-    "fund_premium",
-    "premium_threshold",
-    "premium_weight",
-)
+LOCKED_PARAMETERS = ("call_type", *CALL_PARAMETERS)
 
 
 def parameters_locked(call: Call) -> bool:

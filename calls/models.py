@@ -42,6 +42,30 @@ class PremiumWeight(models.TextChoices):
     CO_FINANCING = "co_financing", _("In proportion to co-financing")
 
 
+# The parameters of a call: the bands, the arrears fund's limits and the fund. Read by the
+# API, and locked once the Comuni have started their submissions (calls/call_lifecycle.py).
+CALL_PARAMETERS = (
+    "band_a_max_income",
+    "band_a_min_incidence",
+    "band_a_cap",
+    "band_b_max_income",
+    "band_b_min_incidence",
+    "band_b_cap",
+    "covid_band",
+    "covid_max_isee",
+    "covid_min_income_loss",
+    "covid_min_incidence",
+    "covid_cap",
+    "arrears_max_amount",
+    "arrears_max_ise",
+    "arrears_max_isee",
+    "fund_base",
+    "fund_premium",
+    "premium_threshold",
+    "premium_weight",
+)
+
+
 class Call(models.Model):
     """A call for one year of a fund, published by the Region."""
 
