@@ -87,7 +87,7 @@ def run_child(vendor, url, units):
     from registry import roles
     from registry.models import Area, Entity, Membership, Role, Unit, User
     from registry.seeding import load_reference_entities
-    from registry.stock import create_import_job
+    from registry.stock.services import create_import_job
     from registry.synthetic import generate_csv
 
     call_command("migrate", verbosity=0)

@@ -15,7 +15,7 @@ from rest_framework.routers import SimpleRouter
 from calls.api import CallViewSet, SubmissionViewSet
 from core.api import drf_problem, problem_response
 from registry.api import EntityViewSet, MyMembershipsView
-from registry.stock_api import BuildingViewSet, StockCountsView, UnitViewSet
+from registry.stock.api import BuildingViewSet, StockCountsView, UnitViewSet
 
 router = SimpleRouter(trailing_slash="")
 router.register("entities", EntityViewSet, basename="entity")

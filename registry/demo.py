@@ -125,7 +125,9 @@ DEMO_STOCK = [
 
 def load_stock(scale: float = 1.0, stdout=None) -> list[tuple[str, int]]:
     """Load the synthetic stock of each demo owner that has none yet (idempotent)."""
-    from . import stock, synthetic
+    from registry import synthetic
+    from registry.stock import services as stock
+
     from .models import Unit
 
     loaded = []

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from core.tabular import write_csv
+from registry.stock.spec import EXPORT_HEADERS, INCOME_LABELS_IT, STATUS_LABELS_IT, USE_LABELS_IT
 
-from .imports import EXPORT_HEADERS, INCOME_LABELS_IT, STATUS_LABELS_IT, USE_LABELS_IT
 from .models import IncomeBand, OccupancyStatus, UnitUse
 
 STREETS = [

@@ -5,8 +5,8 @@
 - the Region: anywhere in Puglia.
 
 This is the one home of the rule. The file import and the API bulk upsert check it row by
-row (registry.imports.validate), the admin's building form checks it before saving
-(registry.stock_admin), and nothing else places a building in a Comune. Without it a
+row (registry.stock.spec.validate), the admin's building form checks it before saving
+(registry.stock.admin), and nothing else places a building in a Comune. Without it a
 Comune could put its stock in another Comune's territory and change that Comune's figures
 in the public counts.
 """

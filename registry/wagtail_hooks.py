@@ -7,7 +7,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from . import access, admin_home, admin_views, stock_admin
+from registry.stock import admin as stock_admin
+
+from . import access, admin_home, admin_views
 from .models import AccreditationRequest, Entity, Membership, RequestStatus
 from .scoped_admin import AuditedEditView, ScopedModelAdmin, ScopedPermissionHelper
 

@@ -97,7 +97,7 @@ def stock_csv():
 @pytest.fixture
 def load_stock(stock_csv):
     """Write synthetic units for an owner straight through the importer: load_stock(code, count)."""
-    from registry.stock import import_file
+    from registry.stock.services import import_file
 
     def load(owner_code, count=30, **kwargs):
         owner = Entity.objects.get(code=owner_code)

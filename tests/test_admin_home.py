@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from calls.models import Call, CallState, CallType, DeadlineExtension, Submission, SubmissionState
 from registry.models import Area, Role
-from registry.models.properties import ImportJob, ImportStatus
+from registry.stock.models import ImportJob, ImportStatus
 from tests.conftest import ARCA_PUGLIA_CENTRALE, ARCA_SUD_SALENTO, BARI, LECCE
 from tests.factories import member
 

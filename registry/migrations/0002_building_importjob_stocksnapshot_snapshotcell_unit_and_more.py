@@ -4,7 +4,7 @@ import core.files
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import registry.models.properties
+import registry.stock.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('file', models.FileField(max_length=200, storage=core.files.private_storage, upload_to=registry.models.properties.import_file_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=core.files.private_storage, upload_to=registry.stock.models.import_file_path, verbose_name='file')),
                 ('file_format', models.CharField(max_length=4, verbose_name='format')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),

@@ -1,5 +1,7 @@
 """Models of the registry: entities and their people (entities.py), the property register
-(properties.py)."""
+(registry/stock/models.py)."""
+
+from registry.stock.models import *  # noqa: F403
 
 from .entities import *  # noqa: F403
 from .entities import (  # noqa: F401  (names used elsewhere, listed for readers)
@@ -18,4 +20,3 @@ from .entities import (  # noqa: F401  (names used elsewhere, listed for readers
     User,
     roles_for_kind,
 )
-from .properties import *  # noqa: F403

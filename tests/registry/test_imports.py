@@ -11,9 +11,9 @@ from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from core.exports import EXPORT_ACTION
-from registry import stock
-from registry.imports import EXPORT_HEADERS, UNIT_COLUMNS
 from registry.models import Building, ImportJob, ImportStatus, PropertyChange, Unit
+from registry.stock import services as stock
+from registry.stock.spec import EXPORT_HEADERS, UNIT_COLUMNS
 from tests.conftest import ARCA_SUD_SALENTO, BARI
 
 HEADERS = [column.header for column in UNIT_COLUMNS]
@@ -501,7 +501,7 @@ def test_template_downloads_have_the_expected_columns(client, arca_officer):
 
 def template_csv(**changes):
     from core.tabular import write_csv
-    from registry.imports import template_rows
+    from registry.stock.spec import template_rows
 
     headers, rows = template_rows()
     for header, value in changes.items():
@@ -575,7 +575,7 @@ def test_trailing_empty_separators_are_not_stray_cells(owner):
 def test_a_failed_write_rolls_everything_back_and_marks_the_job(
     owner, arca_officer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from registry import stock_writer
+    from registry.stock import writer as stock_writer
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from registry import stock
 from registry.models import Area, Building, Entity, ImportJob, ImportStatus, PropertyChange, Role, Unit
+from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
 from tests.factories import member
 from tests.helpers import assert_not_found, assert_redirects_to_login, assert_refused_by_admin

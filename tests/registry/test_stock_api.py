@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from registry import roles
-from registry.imports import COLUMNS_BY_KEY
 from registry.models import Area, Building, ChangeSource, Entity, Membership, PropertyChange, Role, Unit
+from registry.stock.spec import COLUMNS_BY_KEY
 from tests.conftest import ARCA_SUD_SALENTO, BARI, LECCE
 from tests.factories import member
 
@@ -44,7 +44,7 @@ def get_all(api, url, **params):
 
 
 def record(unit_id, **fields):
-    """A valid bulk-upsert record (keys of registry.imports.UNIT_COLUMNS)."""
+    """A valid bulk-upsert record (keys of registry.stock.spec.UNIT_COLUMNS)."""
     return {
         "unit_id": unit_id,
         "building_id": "F-1",

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry import stock
 from registry.models import PropertyChange, SnapshotCell, StockSnapshot, Unit
+from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI
 
 END_OF_2025 = datetime.date(2025, 12, 31)

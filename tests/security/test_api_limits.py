@@ -9,8 +9,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.api import LimitOffsetPagination
-from registry import stock
 from registry.models import Unit
+from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, LECCE
 
 UNITS, BULK, COUNTS = "/api/v1/units", "/api/v1/units/bulk-upsert", "/api/v1/stock/counts"
@@ -127,7 +127,7 @@ def test_counts_are_served_from_the_cache(api, entities, load_stock, django_asse
 
 
 def units_file(unit_id, comune, status="locato"):
-    from registry.imports import UNIT_COLUMNS
+    from registry.stock.spec import UNIT_COLUMNS
 
     headers = [column.header for column in UNIT_COLUMNS]
     values = {"unit_id": unit_id, "building_id": "F-1", "comune_code": comune, "building_street": "Via Roma"}
@@ -171,7 +171,7 @@ def test_counts_change_right_after_an_admin_edit(
 
 
 def test_the_cache_key_is_the_data_version_not_a_timer(entities, django_capture_on_commit_callbacks):
-    from registry.stock_writer import stock_changed, stock_version
+    from registry.stock.writer import stock_changed, stock_version
 
     before = stock_version()
     with django_capture_on_commit_callbacks(execute=True):

@@ -26,7 +26,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from calls.models import Applicant, Attachment, Call, CallState, CallType, ProtocolEntry, Submission
 from core.pdf import blank_pdf
-from registry import roles, stock
+from registry import roles
 from registry.models import (
     AccreditationRequest,
     Area,
@@ -38,6 +38,7 @@ from registry.models import (
     StockSnapshot,
     Unit,
 )
+from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
 from tests.factories import member, valid_fiscal_code
 from tests.helpers import (

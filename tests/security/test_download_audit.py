@@ -8,9 +8,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from core.files import DOWNLOAD_ACTION, private_download
-from registry import stock
 from registry.models import Area, Role
 from registry.services import AccreditationApplication, submit_accreditation_request
+from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI
 from tests.factories import valid_fiscal_code
 

@@ -310,8 +310,8 @@ def test_parse_rows_refuses_a_value_under_a_blank_header():
 
 
 def test_the_units_upload_refuses_a_bomb_before_storing_it(entities, arca_officer):
-    from registry import stock
     from registry.models import ImportJob
+    from registry.stock import services as stock
 
     with pytest.raises(ValidationError) as caught:
         stock.create_import_job(

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from registry import stock
-from registry.imports import UNIT_COLUMNS
 from registry.models import Building, Entity, ImportJob, ImportStatus, Unit
-from registry.stock_writer import MovesNotConfirmed
+from registry.stock import services as stock
+from registry.stock.spec import UNIT_COLUMNS
+from registry.stock.writer import MovesNotConfirmed
 from registry.territory import building_in_territory, outside_territory_message
 from tests.conftest import ARCA_SUD_SALENTO, BARI, LECCE
 
@@ -157,7 +157,7 @@ def test_the_edit_view_refuses_a_building_placed_outside_the_territory(entities,
     future form field cannot reopen the hole."""
     from django import forms
 
-    from registry.stock_admin import RecordingEditView
+    from registry.stock.admin import RecordingEditView
 
     load_stock(BARI, 3)
     building = Building.objects.get()

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.tabular import FileRefused
 from registry.models import Entity
-from registry.stock import import_file
-from registry.stock_writer import MovesNotConfirmed
+from registry.stock.services import import_file
+from registry.stock.writer import MovesNotConfirmed
 
 
 class Command(BaseCommand):

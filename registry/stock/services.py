@@ -17,10 +17,8 @@ from django_tasks import task
 from wagtail.log_actions import log
 
 from core.tabular import FileRefused, SpreadsheetTooLarge, check_spreadsheet_limits, read_table
-
-from . import access
-from .imports import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, RowError, validate
-from .models import (
+from registry import access
+from registry.models import (
     Building,
     ChangeSource,
     Entity,
@@ -31,7 +29,8 @@ from .models import (
     StockSnapshot,
     Unit,
 )
-from .stock_writer import MovesNotConfirmed, WriteResult, stock_changed, stock_version, write_stock
+from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, RowError, validate
+from registry.stock.writer import MovesNotConfirmed, WriteResult, stock_changed, stock_version, write_stock
 
 IMPORT_PERMISSION = "registry.add_unit"
 
@@ -153,7 +152,7 @@ MOVE_PENDING, MOVE_DONE = "move", "moved"
 
 
 def _move_rows(moves, kind) -> list:
-    from .imports import COLUMNS_BY_KEY
+    from registry.stock.spec import COLUMNS_BY_KEY
 
     rows = []
     for move in moves:
@@ -286,11 +285,10 @@ def upsert_units_from_records(
     *, records: list[dict], owner: Entity, user, confirm_moves=False
 ) -> tuple[ParsedFile, WriteResult | None]:
     """The API's bulk upsert: `records` use the same keys as the units file (see
-    registry.imports.UNIT_COLUMNS); all-or-nothing, same validation as a file. Raises
+    registry.stock.spec.UNIT_COLUMNS); all-or-nothing, same validation as a file. Raises
     MovesNotConfirmed when units would change Comune and `confirm_moves` is not set."""
     from core.tabular import Table
-
-    from .imports import UNIT_COLUMNS
+    from registry.stock.spec import UNIT_COLUMNS
 
     check_can_write_stock(user, owner)
     keys = [column.key for column in UNIT_COLUMNS]
@@ -329,7 +327,7 @@ def record_admin_change(*, instance, before: dict, user) -> None:
         return
     import json
 
-    from .stock_writer import _json_default
+    from registry.stock.writer import _json_default
 
     PropertyChange.objects.create(
         unit=instance if isinstance(instance, Unit) else None,
@@ -440,7 +438,7 @@ def compare_snapshots(older: StockSnapshot, newer: StockSnapshot, dimension: str
 
 
 def _labels(dimension: str, keys) -> dict:
-    from .models import OccupancyStatus
+    from registry.models import OccupancyStatus
 
     if dimension == "status":
         return {key: str(OccupancyStatus(key).label) for key in keys if key in OccupancyStatus.values}

@@ -22,10 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ModelViewPermission, problem
-
-from . import access, stock
-from .imports import UNIT_COLUMNS, UNIT_FIELDS
-from .models import (
+from registry import access
+from registry.models import (
     CADASTRAL_CATEGORY_CHOICES,
     Building,
     EnergyClass,
@@ -35,7 +33,9 @@ from .models import (
     Unit,
     UnitUse,
 )
-from .stock_writer import MovesNotConfirmed
+from registry.stock import services as stock
+from registry.stock.spec import UNIT_COLUMNS, UNIT_FIELDS
+from registry.stock.writer import MovesNotConfirmed
 
 MAX_BULK_UNITS = 20000
 UNIT_API_FIELDS = ("push_id", "owner", "local_id", "building", *UNIT_FIELDS, "updated_at")

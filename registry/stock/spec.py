@@ -33,9 +33,16 @@ from core.tabular import (
     shown,
     text,
 )
-
-from .models import CADASTRAL_CATEGORY_CHOICES, EnergyClass, Entity, EntityKind, IncomeBand, OccupancyStatus, UnitUse
-from .territory import outside_territory_message, territory_comune_ids
+from registry.models import (
+    CADASTRAL_CATEGORY_CHOICES,
+    EnergyClass,
+    Entity,
+    EntityKind,
+    IncomeBand,
+    OccupancyStatus,
+    UnitUse,
+)
+from registry.territory import outside_territory_message, territory_comune_ids
 
 MAX_ERRORS_KEPT = 5000
 

@@ -33,9 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import insert_rows, update_rows
-
-from .imports import BUILDING_FIELDS, UNIT_FIELDS, ParsedFile
-from .models import Building, ChangeSource, Entity, PropertyChange, Unit
+from registry.models import Building, ChangeSource, Entity, PropertyChange, Unit
+from registry.stock.spec import BUILDING_FIELDS, UNIT_FIELDS, ParsedFile
 
 STOCK_VERSION_KEY = "push:stock:version"
 

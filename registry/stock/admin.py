@@ -34,12 +34,22 @@ from core.files import private_download
 from core.forms import ConfirmPanel, ConfirmUnusualValuesMixin, ItalianNumbersAdminForm, NativeDateInput
 from core.numbers import format_italian_decimal
 from core.tabular import write_csv, write_xlsx
-
-from . import access, stock
-from .imports import EXPORT_HEADERS, IMPORT_HELP, template_rows, unit_export_rows
-from .models import Building, Entity, EntityKind, ImportJob, ImportStatus, PropertyChange, Province, StockSnapshot, Unit
-from .scoped_admin import ItalianExportIndexView, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
-from .territory import check_building_in_territory
+from registry import access
+from registry.models import (
+    Building,
+    Entity,
+    EntityKind,
+    ImportJob,
+    ImportStatus,
+    PropertyChange,
+    Province,
+    StockSnapshot,
+    Unit,
+)
+from registry.scoped_admin import ItalianExportIndexView, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
+from registry.stock import services as stock
+from registry.stock.spec import EXPORT_HEADERS, IMPORT_HELP, template_rows, unit_export_rows
+from registry.territory import check_building_in_territory
 
 # --- shared pieces ------------------------------------------------------------------
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import private_storage
-
-from .entities import Entity, EntityKind
+from registry.models.entities import Entity, EntityKind
 
 
 def _cadastral_categories():
