@@ -8,8 +8,6 @@
 """
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -21,7 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -207,14 +205,6 @@ def _refused_list(upload) -> Response:
     return Response(body, status=400, content_type="application/problem+json")
 
 
-def _problem(error: DjangoValidationError) -> Response:
-    return Response(
-        problem(400, _("Not possible"), " ".join(error.messages), code=getattr(error, "code", None)),
-        status=status.HTTP_400_BAD_REQUEST,
-        content_type="application/problem+json",
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="Submissions the caller may see"),
     retrieve=extend_schema(summary="One submission"),
@@ -248,12 +238,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def create(self, request, *args, **kwargs):
         call = get_object_or_404(Call, pk=request.data.get("call"))
         comune = get_object_or_404(Entity, code=str(request.data.get("comune", "")))
-        try:
-            submission = services.open_submission(call=call, comune=comune, by=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
-        except DjangoValidationError as error:
-            return _problem(error)
+        submission = services.open_submission(call=call, comune=comune, by=request.user)
         return Response(
             SubmissionSerializer(submission, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -267,12 +252,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             amount = Decimal(str(value))
         except (InvalidOperation, TypeError):
             raise ValidationError({"co_financing": [_("A number with at most two decimals is required.")]})
-        try:
-            submission = services.set_co_financing(submission=submission, amount=amount, by=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
-        except DjangoValidationError as error:
-            return _problem(error)
+        submission = services.set_co_financing(submission=submission, amount=amount, by=request.user)
         return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -294,12 +274,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Send the list as the multipart field `file`.")]})
-        try:
-            received = services.receive_applicants_file(submission=submission, uploaded_file=upload, by=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
-        except DjangoValidationError as error:
-            return _problem(error)
+        received = services.receive_applicants_file(submission=submission, uploaded_file=upload, by=request.user)
         if received.status == UploadStatus.DONE:
             submission.refresh_from_db()
             return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
@@ -367,10 +342,5 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def submit(self, request, pk=None):
         submission = self.get_object()
-        try:
-            submission = services.submit(submission=submission, by=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error))
-        except DjangoValidationError as error:
-            return _problem(error)
+        submission = services.submit(submission=submission, by=request.user)
         return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)

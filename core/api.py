@@ -6,14 +6,18 @@ address and per user (counted in the shared cache), a largest page, a largest JS
 import io
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, parsers, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
+
+from core.errors import is_state_conflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -112,14 +116,24 @@ def problem(status: int, title: str, detail=None, **extra) -> dict:
 
 
 def problem_exception_handler(exc, context):
-    """DRF exception handler that answers every error as problem+json.
+    """The one exception handler of the API: every error answers as problem+json.
 
-    Field errors keep DRF's structure under `errors`, so a client can point at the
-    offending field; `detail` is a sentence a person can read."""
-    if isinstance(exc, Http404):
+    - DRF's own errors keep their status; a refused input keeps DRF's field structure under
+      `errors`, so a client can point at the offending field.
+    - Django's `ValidationError` raised by a service is 400 with its translated messages:
+      `errors` by field when it has fields, `code` when it has one. When it refuses an action
+      because of the record's state (core.errors) it is 409 Conflict.
+    - Django's `PermissionDenied` is 403 with its message; `Http404` and any
+      `ObjectDoesNotExist` are 404.
+
+    Views therefore call their service and let refusals through: no view catches and
+    re-raises."""
+    if isinstance(exc, DjangoValidationError):
+        return _validation_problem(exc)
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*([str(exc)] if str(exc) else []))
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -138,6 +152,28 @@ def problem_exception_handler(exc, context):
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def _validation_problem(error: DjangoValidationError) -> Response:
+    """A service's refusal: 409 when it is about the record's state, 400 otherwise."""
+    set_rollback()
+    status = 409 if is_state_conflict(error) else 400
+    if hasattr(error, "error_dict"):
+        body = problem(
+            status,
+            _("The request is not valid."),
+            " ".join(error.messages),
+            errors={field: [str(message) for message in messages] for field, messages in error.message_dict.items()},
+        )
+    else:
+        codes = [item.code for item in error.error_list if item.code]
+        title = _title_for(409) if status == 409 else _("Not possible")
+        body = problem(status, title, " ".join(error.messages), code=codes[0] if codes else None)
+        if len(error.error_list) > 1:
+            body["errors"] = [
+                {"message": message, "code": item.code} for item, message in zip(error.error_list, error.messages)
+            ]
+    return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def _title_for(status: int) -> str:

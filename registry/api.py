@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from core.fiscal_codes import validate_body_code
@@ -95,10 +94,7 @@ class EntityViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied()
         contacts = EntityContactsSerializer(data=request.data)
         contacts.is_valid(raise_exception=True)
-        try:
-            services.update_entity_contacts(entity=entity, changed_by=request.user, **contacts.validated_data)
-        except DjangoValidationError as error:
-            raise ApiValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+        services.update_entity_contacts(entity=entity, changed_by=request.user, **contacts.validated_data)
         return Response(EntitySerializer(entity).data)
 
 
