@@ -4,9 +4,20 @@ codice fiscale (or partita IVA) of a public body.
 Validation goes through python-stdnum, which knows the check character, omocodia
 (digits replaced by L M N P Q R S T U V) and the encoded birth date; this module only
 normalises the input and turns stdnum's exceptions into messages a clerk understands.
+
+The birthplace (characters 12–15, the codice catastale or "Belfiore" code, with omocodia
+letters read back as digits) must name an Italian comune, present or past, or a foreign
+state, present or past: the check character alone lets a made-up place through. The list is
+the one python-codicefiscale maintains (from ISTAT and the Agenzia delle Entrate); only its
+codes are kept, loaded once on first use (`birthplace_codes`, about 10,000 codes, a tenth of
+a second), so that importing this module costs nothing.
+
+This is the only check of a personal codice fiscale: model validators, the accreditation
+form, the API and the applicant lists all call `validate_person_code`.
 """
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -72,6 +83,23 @@ _EVEN = {char: (int(char) if char.isdigit() else ord(char) - 65) for char in "01
 _MONTHS = "ABCDEHLMPRST"
 
 
+@functools.cache
+def birthplace_codes() -> frozenset[str]:
+    """The codici catastali of every Italian comune and foreign state, past and present."""
+    from codicefiscale.data import get_countries_data, get_municipalities_data
+
+    places = [*get_municipalities_data(), *get_countries_data()]
+    return frozenset(place["code"] for place in places if _PLACE_CODE.match(place["code"]))
+
+
+_PLACE_CODE = re.compile(r"^[A-Z][0-9]{3}$")
+
+
+def birthplace_of(code: str) -> str:
+    """The birthplace code of a well-formed personal codice fiscale, omocodia undone."""
+    return code[11] + code[12:15].translate(_OMOCODIA)
+
+
 def _quick_valid(code: str) -> bool:
     """True when the code is certainly valid: form, check character and a real birth date.
     Lists of tens of thousands of applicants are checked with this; anything it does not
@@ -90,7 +118,7 @@ def _quick_valid(code: str) -> bool:
         datetime.date(2000 + year if year < 50 else 1900 + year, _MONTHS.index(code[8]) + 1, day % 40)
     except ValueError:
         return False
-    return True
+    return birthplace_of(code) in birthplace_codes()
 
 
 def validate_person_code(value: str) -> str:
@@ -132,6 +160,15 @@ def validate_person_code(value: str) -> str:
     day = int(code[9:11].translate(_OMOCODIA))
     if not (1 <= day <= 31 or 41 <= day <= 71):
         raise ValidationError(_("The birth date encoded in the codice fiscale does not exist."), code="birth_date")
+    place = birthplace_of(code)
+    if place not in birthplace_codes():
+        raise ValidationError(
+            _(
+                "The birthplace in the codice fiscale (%(place)s) is neither an Italian comune nor a foreign state: check for a typing error."
+            ),
+            code="birthplace",
+            params={"place": place},
+        )
     return code
 
 

@@ -227,3 +227,20 @@ def test_a_large_list_over_the_spreadsheet_limits_is_refused_in_the_request_and_
     assert queued == []
     upload = ApplicantUpload.objects.get(submission=draft)
     assert (upload.status, upload.refusal_code, upload.file.name) == (UploadStatus.INVALID, "rows", "")
+
+
+# --- the codice fiscale: the same check as accreditation ---------------------------------
+
+
+def test_a_list_with_a_birthplace_that_does_not_exist_is_refused_naming_row_and_column(draft, bari_calls_officer):
+    from core.tabular import CellProblem
+
+    content = applicants_csv([applicant(), applicant("QZYHDJ79L57Z690Y"), applicant()])
+    with translation.override("en"), pytest.raises(services.SubmissionFileInvalid) as refused:
+        services.upload_applicants(submission=draft, content=content, filename="elenco.csv", by=bari_calls_officer)
+    [problem] = refused.value.problems
+    assert isinstance(problem, CellProblem)
+    assert (problem.row, problem.column) == (3, "Codice fiscale")
+    assert problem.value == "QZY************Y"  # masked, as every code in a report
+    assert "Z690" in problem.message  # the place that does not exist, whatever the language
+    assert not Applicant.objects.exists()
