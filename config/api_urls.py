@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from calls.api import CallViewSet, SubmissionViewSet
-from core.api import drf_problem, problem_response
+from core.api import api_not_found, drf_problem
 from registry.api import EntityViewSet, MyMembershipsView
 from registry.stock.api import BuildingViewSet, StockCountsView, UnitViewSet
 
@@ -42,10 +42,6 @@ def health(request):
     except DatabaseError:
         return drf_problem(503, _("The database cannot be reached."))
     return Response({"status": "ok", "database": "ok"})
-
-
-def api_not_found(request, *args, **kwargs):
-    return problem_response(404, None)
 
 
 urlpatterns = [

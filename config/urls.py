@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from config.api_v2 import api_router
 from core.admin_guards import guarded_admin_urls
+from core.api import api_not_found
 from registry import signin
 
 # The Django admin (django.contrib.admin) is installed for wagtail-modeladmin's list
@@ -21,6 +22,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("config.api_urls")),
     path("api/v2/", api_router.urls),
+    # Any other address under /api/ is a problem+json 404, for every method.
+    re_path(r"^api/", api_not_found),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, parsers, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -196,6 +197,15 @@ def problem_response(status: int, detail=None) -> JsonResponse:
     (unknown API addresses, server errors)."""
     title = _title_for(status) if status < 500 else _("Server error")
     return JsonResponse(problem(status, title, detail), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Any address under /api/ that no endpoint serves, with any method: a problem+json 404.
+    Exempt from the CSRF check, so that a write to a wrong address (`POST
+    /api/v1/submissions/` with a trailing slash) is told the address is wrong, not handed
+    the site's HTML CSRF page."""
+    return problem_response(404, _("No endpoint at this address: see /api/v1/schema/."))
 
 
 def drf_problem(status: int, detail: str) -> Response:
