@@ -44,7 +44,7 @@ from .applicants import column_guide, reason_label
 from .applicants import list_template as template_rows
 from .models import Call, CallState, Submission, SubmissionState, UploadStatus
 from .receipts import euro, receipt_html
-from .selectors import calls_visible_to, review_queue, review_queue_count
+from .selectors import calls_accepting_submissions, calls_visible_to, review_queue, review_queue_count
 
 # --- call actions (the Region) -----------------------------------------------------------
 
@@ -278,8 +278,8 @@ class StartSubmissionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["call"].queryset = Call.objects.filter(state=CallState.OPEN).order_by("-year")
         comuni = access.scope(Entity.objects.filter(kind=EntityKind.COMUNE), user, path="", for_edit=True)
+        self.fields["call"].queryset = calls_accepting_submissions(comuni=comuni)
         self.fields["comune"].queryset = comuni
         # An officer of one Comune (the usual case) does not have to choose it.
         only = list(comuni.values_list("pk", flat=True)[:2])

@@ -5,8 +5,13 @@ staff who prepare it. Everyone else – the public, the API, the Comuni's and th
 in the admin – sees a call only once it is out of draft. Every screen and endpoint that
 lists calls goes through these two functions."""
 
+from dataclasses import dataclass
+
+from django.utils import timezone
+
 from registry import access
 
+from . import rules
 from .models import Call, CallState, DeadlineExtension, Submission, SubmissionState
 
 
@@ -29,10 +34,46 @@ def open_calls():
     return published_calls().filter(state=CallState.OPEN).order_by("closes_at", "pk")
 
 
+def calls_accepting_submissions(*, comuni, at=None):
+    """The calls accepting a submission now (or at `at`) from at least one of `comuni`, with
+    their extensions (calls/rules.py): what a Comune's officer may start a submission for."""
+    at = timezone.now() if at is None else at
+    return published_calls().filter(rules.accepting_submissions(at, comuni=comuni)).order_by("-year", "call_type")
+
+
+@dataclass(frozen=True)
+class PublicCall:
+    """What the public pages show of a call, read live: the call itself (dates, bands,
+    required attachments), whether it accepts submissions now, the Comuni's own deadlines,
+    the published riparto (None before publication) and the next moment the page changes."""
+
+    call: Call
+    accepting: bool
+    comune_deadlines: list
+    allocations: object
+    next_change: object
+
+
+def public_call(call: Call, at=None) -> PublicCall:
+    """The call as the public guideline page shows it (cms reads calls only through here
+    and open_calls)."""
+    at = timezone.now() if at is None else at
+    upcoming = [moment for moment in (call.opens_at, call.closes_at) if moment > at]
+    return PublicCall(
+        call=call,
+        accepting=rules.accepts_submissions(call, at),
+        comune_deadlines=comune_deadlines(call),
+        allocations=(
+            call.allocations.select_related("comune").order_by("comune__name") if call.riparto_published_at else None
+        ),
+        next_change=min(upcoming) if upcoming else None,
+    )
+
+
 def comune_deadlines(call: Call) -> list[tuple[str, object]]:
     """The Comuni's own deadlines for a call, as (Comune's name, deadline) by name: the
     latest extension granted to each Comune, where it is later than the call's deadline
-    (the same rule as services.deadline_for)."""
+    (the rule of calls/rules.deadline_for, for every Comune in one query)."""
     latest = {}
     for name, closes_at in DeadlineExtension.objects.filter(call=call, closes_at__gt=call.closes_at).values_list(
         "comune__name", "closes_at"
@@ -68,7 +109,7 @@ TO_COMPLETE = (SubmissionState.DRAFT, SubmissionState.INTEGRATION_REQUESTED)
 def submissions_to_complete(user) -> list[tuple[Submission, object]]:
     """The submissions of the person's own Comuni still in their hands (drafts, integrations
     requested), each with its deadline: the integration's, or the call's with the Comune's
-    extension (the rule of services.deadline_for), soonest first. Two queries."""
+    extension (the rule of calls/rules.deadline_for, in one query), soonest first. Two queries."""
     submissions = list(
         access.scope(Submission.objects.filter(state__in=TO_COMPLETE), user, path="comune", for_edit=True)
         .select_related("call", "comune")

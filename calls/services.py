@@ -29,7 +29,7 @@ from core.tabular import CellProblem, FileRefused, check_spreadsheet_limits
 from registry import access
 from registry.models import Area, Entity, EntityKind, Membership, Role
 
-from . import call_lifecycle, riparto, sealed
+from . import call_lifecycle, riparto, rules, sealed
 from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file, redact_fiscal_codes
 from .models import (
     Allocation,
@@ -85,30 +85,32 @@ def _require_reviewer(user):
 
 
 # --- deadlines --------------------------------------------------------------------------
+# The rule is calls/rules.py; here it becomes the refusal a Comune reads.
 
-
-def deadline_for(call: Call, comune: Entity):
-    extension = call.extensions.filter(comune=comune).order_by("-closes_at").values_list("closes_at", flat=True).first()
-    return max(call.closes_at, extension) if extension else call.closes_at
+deadline_for = rules.deadline_for
 
 
 def _check_open(submission: Submission, now):
     call = submission.call
     if submission.state == SubmissionState.INTEGRATION_REQUESTED:
-        if submission.integration_deadline and now > submission.integration_deadline:
+        if not rules.integration_open(submission, now):
             raise ValidationError(
                 _("The deadline for the integration expired on %(when)s.")
                 % {"when": timezone.localtime(submission.integration_deadline).strftime("%d/%m/%Y %H:%M")},
                 code="late",
             )
         return
-    if call.state != CallState.OPEN or now < call.opens_at:
+    _check_call_accepts(call, submission.comune, now)
+
+
+def _check_call_accepts(call: Call, comune: Entity, now) -> None:
+    reason = rules.refusal(call, now, comune)
+    if reason == "not_open":
         raise ValidationError(_("The call is not open."), code="not_open")
-    deadline = deadline_for(call, submission.comune)
-    if now > deadline:
+    if reason == "late":
         raise ValidationError(
             _("The call closed on %(when)s: the submission can no longer be sent.")
-            % {"when": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M")},
+            % {"when": timezone.localtime(rules.deadline_for(call, comune)).strftime("%d/%m/%Y %H:%M")},
             code="late",
         )
 
@@ -147,11 +149,14 @@ def reopen_call(*, call: Call, closes_at, by) -> Call:
 
 
 def open_submission(*, call: Call, comune: Entity, by) -> Submission:
-    """The Comune's submission for the call, created as a draft the first time."""
+    """The Comune's submission for the call, created as a draft the first time – only while
+    the call accepts the Comune's submissions (calls/rules.py)."""
     if comune.kind != EntityKind.COMUNE or not can_prepare(by, comune):
         raise PermissionDenied(_("Only the Comune's officers can prepare its submission."))
-    if call.state == CallState.DRAFT:
-        raise ValidationError(_("The call is not open."), code="not_open")
+    existing = Submission.objects.filter(call=call, comune=comune).first()
+    if existing is not None:  # its own state and deadlines say what it may still do
+        return existing
+    _check_call_accepts(call, comune, timezone.now())
     try:
         with transaction.atomic():
             submission, created = Submission.objects.get_or_create(call=call, comune=comune)
@@ -713,7 +718,7 @@ def submit(*, submission: Submission, by) -> Submission:
         kind = ProtocolKind.INTEGRATION_SENT if action == "integrate" else ProtocolKind.SUBMISSION_SENT
         # From here to the commit the counter is locked: nothing slow below.
         entry = register_protocol(kind=kind, submission=submission, by=by, content=content)
-        if deadline and entry.registered_at > deadline:  # it expired while waiting for the lock
+        if deadline and entry.registered_at >= deadline:  # it expired while waiting for the lock
             _check_open(submission, entry.registered_at)
         submission.protocol_number = entry.number
         submission.submitted_at = entry.registered_at

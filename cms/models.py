@@ -189,32 +189,34 @@ class CallGuidelinePage(Page):
     def closes_at(self):
         return self.call.closes_at
 
+    def public_call(self):
+        """The call as this page shows it, read live through calls.selectors (whether it
+        accepts submissions is the call's own rule, calls/rules.py), once per request."""
+        from calls import selectors
+
+        if getattr(self, "_public_call", None) is None:
+            self._public_call = selectors.public_call(self.call)
+        return self._public_call
+
     @property
     def accepting_submissions(self) -> bool:
-        from calls.models import CallState
-
-        now = timezone.now()
-        return self.call.state == CallState.OPEN and self.call.opens_at <= now < self.call.closes_at
+        return self.public_call().accepting
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         # The page changes when the call opens and when it closes: never cache past that.
-        now = timezone.now()
-        moments = [moment for moment in (self.call.opens_at, self.call.closes_at) if moment > now]
-        if moments:
-            response.cache_seconds = max(1, min(600, int((min(moments) - now).total_seconds())))
+        next_change = self.public_call().next_change
+        if next_change is not None:
+            seconds = (next_change - timezone.now()).total_seconds()
+            response.cache_seconds = max(1, min(600, int(seconds)))
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from calls import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        call = self.call
-        context["accepting"] = self.accepting_submissions
-        context["comune_deadlines"] = selectors.comune_deadlines(call)
-        context["allocations"] = (
-            call.allocations.select_related("comune").order_by("comune__name") if call.riparto_published_at else None
-        )
+        shown = self.public_call()
+        context["accepting"] = shown.accepting
+        context["comune_deadlines"] = shown.comune_deadlines
+        context["allocations"] = shown.allocations
         return context
 
 

@@ -7,6 +7,7 @@ from registry.seeding import load_reference_entities
 from tests.factories import UserFactory, member
 
 BARI, LECCE, ARCA_SUD_SALENTO, ARCA_PUGLIA_CENTRALE, REGION = "072006", "075035", "750000", "720000", "160000"
+pytest_plugins = ["tests.calls.fixtures"]  # the one `call` and the Comuni's calls officers, for every folder
 
 
 @pytest.fixture(autouse=True)
