@@ -87,6 +87,7 @@ class FieldSpec:
     kind: str = "text"
     limits: dict = field(default_factory=dict, hash=False, compare=False)
     export: Callable[[Any], Any] | None = None  # stored value -> cell value; None: unchanged
+    value_of: Callable[[Any], Any] | None = None  # instance -> stored value, for fields without an attribute
     aliases: tuple[str, ...] = ()
     example: str = ""
     help: str = ""
@@ -193,10 +194,10 @@ class RecordSpec:
 
     def export_row(self, values) -> list:
         """A record's cells in column order; `values` is a dict by key or an object read by
-        attribute (fields without an attribute: None, unless the dict has them)."""
+        attribute (or by the field's `value_of`; otherwise None)."""
         if isinstance(values, dict):
             return [spec.cell(values.get(spec.key)) for spec in self.fields]
-        return [spec.cell(getattr(values, spec.stored_as)) if spec.stored_as else None for spec in self.fields]
+        return [spec.cell(_value_of(spec, values)) for spec in self.fields]
 
     # --- validation -----------------------------------------------------------------
 
@@ -247,6 +248,12 @@ class RecordSpec:
         chosen = [self.by_key[key] for key in keys] if keys is not None else list(self.fields)
         attrs = {spec.key: serializer_field(spec, **({"required": False} if all_optional else {})) for spec in chosen}
         return type(name, (serializers.Serializer,), attrs)
+
+
+def _value_of(spec: FieldSpec, instance):
+    if spec.value_of is not None:
+        return spec.value_of(instance)
+    return getattr(instance, spec.stored_as) if spec.stored_as else None
 
 
 class RecordValidation:

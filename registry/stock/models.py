@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import private_storage
+from core.records import RecordValidation
 from registry.models.entities import Entity, EntityKind
 
 
@@ -70,8 +71,12 @@ postcode_validator = RegexValidator(r"^\d{5}$", _("A CAP has 5 digits."))
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 
 
-class Building(models.Model):
-    """A building (fabbricato) of public housing, as its owner identifies it."""
+class Building(RecordValidation, models.Model):
+    """A building (fabbricato) of public housing, as its owner identifies it. What each
+    field accepts is registry.stock.spec.BUILDING_SPEC, checked by `full_clean()` (admin
+    forms) as by the importer."""
+
+    record_spec = "registry.stock.spec.BUILDING_SPEC"
 
     owner = models.ForeignKey(Entity, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_buildings")
     local_id = models.CharField(_("owner's building code"), max_length=40)
@@ -121,10 +126,14 @@ class Building(models.Model):
         return f"{address} ({self.local_id})"
 
 
-class Unit(models.Model):
+class Unit(RecordValidation, models.Model):
     """A housing unit (alloggio) or other real-estate unit of a building.
 
-    Household data (size, income band) describes the tenant household without names."""
+    Household data (size, income band) describes the tenant household without names. What
+    each field accepts is registry.stock.spec.UNIT_SPEC, checked by `full_clean()` (admin
+    forms) as by the importer."""
+
+    record_spec = "registry.stock.spec.UNIT_SPEC"
 
     push_id = models.CharField(_("PUSH unit id"), max_length=60, unique=True, editable=False)
     # Indexed through the (owner, local_id) unique constraint; no separate index needed.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.log_actions import log
 
-from core.tabular import FileRefused, SpreadsheetTooLarge, check_spreadsheet_limits, read_table
+from core.tabular import CellProblem, FileRefused, SpreadsheetTooLarge, check_spreadsheet_limits, read_table
 from registry import access
 from registry.models import (
     Building,
@@ -29,7 +29,7 @@ from registry.models import (
     StockSnapshot,
     Unit,
 )
-from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, RowError, validate
+from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, validate
 from registry.stock.writer import MovesNotConfirmed, WriteResult, stock_changed, stock_version, write_stock
 
 IMPORT_PERMISSION = "registry.add_unit"
@@ -295,7 +295,7 @@ def upsert_units_from_records(
     unknown = sorted({key for record in records for key in record} - set(keys))
     if unknown:
         parsed = ParsedFile(total_rows=len(records))
-        parsed.errors.append(RowError(0, ", ".join(unknown), "", _("Unknown fields.")))
+        parsed.errors.append(CellProblem(0, ", ".join(unknown), "", _("Unknown fields.")))
         return parsed, None
     rows = [[_api_cell(record.get(key)) for key in keys] for record in records]
     table = Table(headers=[column.header for column in UNIT_COLUMNS], rows=rows, first_data_row=1, format="api")

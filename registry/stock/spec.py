@@ -1,8 +1,11 @@
-"""The units file: its columns, and the validation of every row before anything is written.
+"""The unit and the building as records (core.records): one specification each, from which
+the units file, its export, the admin forms' validation (Unit/Building.clean_fields) and
+the API's record fields are all derived, so that they give the same verdict.
 
-One row per unit, with the columns of its building repeated on each row (the way offices
-keep their "elenco alloggi"). The same columns are used by the template, the admin export
-and the API bulk upsert, so that an export re-imports unchanged.
+The units file: one row per unit, with the columns of its building repeated on each row
+(the way offices keep their "elenco alloggi"), `UNITS_FILE_SPEC`. The same columns are used
+by the template, the admin export and the API bulk upsert, so that an export re-imports
+unchanged.
 
 `validate(table, owner)` returns the parsed buildings and units and the list of errors
 (row, column, value, message); it never writes. Besides every cell, it checks that each
@@ -17,16 +20,21 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.records import (
+    RecordSpec,
+    boolean_field,
+    choice_field,
+    date_field,
+    decimal_field,
+    integer_field,
+    text_field,
+)
 from core.tabular import (
     CellError,
+    CellProblem,
     Column,
     RowShape,
     Table,
-    boolean,
-    choice,
-    date,
-    decimal,
-    integer,
     is_blank,
     match_headers,
     normalise_header,
@@ -117,43 +125,15 @@ INCOME_LABELS_IT = {
     IncomeBand.OVER_LIMIT: "decadenza",
 }
 
-_status = choice(_choices_mapping(OccupancyStatus.choices, STATUS_SPELLINGS), ", ".join(STATUS_LABELS_IT.values()))
-_use = choice(
-    _choices_mapping(
-        UnitUse.choices,
-        {
-            "abitativo": UnitUse.RESIDENTIAL,
-            "residenziale": UnitUse.RESIDENTIAL,
-            "non abitativo": UnitUse.NON_RESIDENTIAL,
-            "commerciale": UnitUse.NON_RESIDENTIAL,
-        },
-    ),
-    "abitativo, non abitativo",
-)
-_energy = choice(
-    _choices_mapping(EnergyClass.choices, {"n c": "NC", "non classificato": "NC", "non classificabile": "NC"}),
-    "A4, A3, A2, A1, B, C, D, E, F, G, NC",
-)
-_income = choice(
-    _choices_mapping(
-        IncomeBand.choices,
-        {v: k for k, v in INCOME_LABELS_IT.items()}
-        | {
-            "area di protezione": "protection",
-            "area di accesso": "access",
-            "area di permanenza": "permanence",
-            "oltre il limite": "over_limit",
-        },
-    ),
-    ", ".join(INCOME_LABELS_IT.values()),
-)
-_category = choice(_category_mapping(), _("a cadastral category such as A/3, A/4 or C/6"))
-
 # No "/" or spaces: the PUSH id appears in addresses (/api/v1/units/750000-34455).
 _LOCAL_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 def _local_id(value):
+    # An id typed as a number in a workbook is an id (3122, or 3122.0 as Excel stores it);
+    # a fraction or a truth value is not.
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise CellError(_("An id may contain only letters, digits and . _ -"))
     raw = text(40)(value)
     if not raw or not set(raw) <= _LOCAL_ID_CHARS:
         raise CellError(_("An id may contain only letters, digits and . _ -"))
@@ -193,230 +173,349 @@ def _postcode(value):
 
 ZERO = Decimal(0)
 
-# Units: (key, header, parser, required, example). Keys are model field names, except
-# the building keys prefixed with "building_" and the two codes resolved to entities.
-UNIT_COLUMNS = [
-    Column(
-        "unit_id",
-        "ID alloggio",
-        _unit_id,
-        required=True,
-        aliases=("id unita", "id immobile", "codice alloggio", "id push"),
-        example=EXAMPLE_PREFIX + "-1",
-    ),
-    Column(
-        "building_id",
-        "Codice fabbricato",
-        _local_id,
-        required=True,
-        aliases=("id fabbricato", "fabbricato"),
-        example=EXAMPLE_PREFIX + "-F1",
-    ),
-    Column(
-        "comune_code",
-        "Comune ISTAT",
-        _istat_code,
-        required=True,
-        aliases=("codice istat", "istat", "codice comune"),
-        example="072006",
-    ),
-    Column(
-        "building_street",
-        "Indirizzo",
-        text(150),
-        required=True,
-        aliases=("via", "indirizzo fabbricato"),
-        example="Via Giuseppe Fanelli",
-    ),
-    Column("building_street_number", "Civico", text(20), aliases=("numero civico", "n civico"), example="206/14"),
-    Column("building_postcode", "CAP", _postcode, example="70125"),
-    Column("building_neighbourhood", "Quartiere", text(100), example="Japigia"),
-    Column(
-        "building_latitude",
-        "Latitudine",
-        decimal(places=6, minimum=Decimal("39.7"), maximum=Decimal("42.3")),
-        aliases=("lat",),
-        example="41,108500",
-    ),
-    Column(
-        "building_longitude",
-        "Longitudine",
-        decimal(places=6, minimum=Decimal("14.8"), maximum=Decimal("18.6")),
-        aliases=("lon", "lng"),
-        example="16,888300",
-    ),
-    Column("building_cadastral_section", "Sezione urbana", text(10), aliases=("sezione",), example=""),
-    Column("building_cadastral_sheet", "Foglio fabbricato", text(10), example="41"),
-    Column("building_cadastral_parcel", "Particella fabbricato", text(20), example="1234"),
-    Column(
-        "building_year_built",
-        "Anno costruzione",
-        integer(minimum=1800, maximum=2100),
-        aliases=("anno di costruzione",),
-        example="1978",
-    ),
-    Column(
-        "building_last_renovation_year",
-        "Anno ultima ristrutturazione",
-        integer(minimum=1800, maximum=2100),
-        example="2015",
-    ),
-    Column(
-        "building_floors",
-        "Piani fabbricato",
-        integer(minimum=1, maximum=60),
-        aliases=("numero piani", "piani"),
-        example="6",
-    ),
-    Column("building_has_lift", "Ascensore", boolean, example="sì"),
-    Column(
-        "building_declared_units",
-        "Alloggi nel fabbricato",
-        integer(minimum=1, maximum=5000),
-        aliases=("numero alloggi",),
-        example="24",
-    ),
-    Column(
-        "building_financing_programme",
-        "Programma di finanziamento",
-        text(150),
-        aliases=("finanziamento", "legge di finanziamento"),
-        example="L. 457/1978",
-    ),
-    Column("manager_code", "Codice ente gestore", text(6), aliases=("gestore", "ente gestore"), example="720000"),
-    Column("staircase", "Scala", text(10), example="B"),
-    Column("floor", "Piano", text(10), example="3"),
-    Column("internal_number", "Interno", text(10), example="12"),
-    Column("cadastral_sheet", "Foglio", text(10), aliases=("foglio catastale",), example="41"),
-    Column("cadastral_parcel", "Particella", text(20), aliases=("particella catastale", "mappale"), example="1234"),
-    Column("cadastral_subunit", "Subalterno", text(10), aliases=("sub",), example="27"),
-    Column("cadastral_category", "Categoria catastale", _category, aliases=("categoria",), example="A/4"),
-    Column("cadastral_class", "Classe catastale", text(4), aliases=("classe",), example="3"),
-    Column(
-        "rooms",
-        "Vani",
-        decimal(places=1, minimum=Decimal("0.5"), maximum=Decimal("50")),
-        aliases=("vani catastali", "consistenza"),
-        example="4,5",
-    ),
-    Column(
-        "usable_area",
-        "Superficie utile",
-        decimal(places=2, minimum=Decimal("5"), maximum=Decimal("2000")),
-        aliases=("superficie utile mq", "superficie utile m2", "mq utili"),
-        example="68,40",
-    ),
-    Column(
-        "conventional_area",
-        "Superficie convenzionale",
-        decimal(places=2, minimum=Decimal("5"), maximum=Decimal("2500")),
-        aliases=("superficie convenzionale mq", "superficie convenzionale m2"),
-        example="79,85",
-    ),
-    Column("energy_class", "Classe energetica", _energy, aliases=("ape", "classe ape"), example="E"),
-    Column("accessible", "Accessibile", boolean, aliases=("accessibilita", "accessibile disabili"), example="no"),
-    Column("use", "Destinazione", _use, aliases=("destinazione d uso", "uso"), example="abitativo"),
-    Column(
-        "status", "Stato", _status, required=True, aliases=("stato occupazione", "stato alloggio"), example="locato"
-    ),
-    Column(
-        "monthly_rent",
-        "Canone mensile",
-        decimal(places=2, minimum=ZERO, maximum=Decimal("10000")),
-        aliases=("canone", "canone mensile euro"),
-        example="86,52",
-    ),
-    Column(
-        "household_size",
-        "Componenti nucleo",
-        integer(minimum=1, maximum=20),
-        aliases=("componenti", "nucleo familiare"),
-        example="3",
-    ),
-    Column(
-        "income_band", "Fascia di reddito", _income, aliases=("area reddito", "fascia reddito"), example="protezione"
-    ),
-    Column(
-        "last_update",
-        "Data aggiornamento",
-        date,
-        aliases=("aggiornato al", "data ultimo aggiornamento"),
-        example="15/01/2026",
-    ),
-]
+
+def _conventional_area_at_least_half_usable(values):
+    usable, conventional = values.get("usable_area"), values.get("conventional_area")
+    if usable is not None and conventional is not None and conventional < usable * Decimal("0.5"):
+        yield "conventional_area", _("The conventional area cannot be less than half the usable area.")
+
+
+def _code(attribute):
+    return lambda building: getattr(building, attribute).code
+
+
+# A building as the units file and the API describe it. Keys are the record's keys (the
+# building's own fields carry the "building_" prefix, the unit's fields having the same
+# names); attributes are the model's fields. The Comune and the manager are given by code
+# and resolved to entities by the importer (validate): they have no attribute here.
+BUILDING_SPEC = RecordSpec(
+    "building",
+    keys=("building_id",),
+    fields=[
+        text_field(
+            "building_id",
+            "Codice fabbricato",
+            max_length=40,
+            parse=_local_id,
+            attribute="local_id",
+            required=True,
+            blank=None,
+            aliases=("id fabbricato", "fabbricato"),
+            example=EXAMPLE_PREFIX + "-F1",
+        ),
+        text_field(
+            "comune_code",
+            "Comune ISTAT",
+            max_length=6,
+            parse=_istat_code,
+            attribute=None,
+            value_of=_code("comune"),
+            required=True,
+            blank=None,
+            aliases=("codice istat", "istat", "codice comune"),
+            example="072006",
+        ),
+        text_field(
+            "building_street",
+            "Indirizzo",
+            max_length=150,
+            attribute="street",
+            required=True,
+            aliases=("via", "indirizzo fabbricato"),
+            example="Via Giuseppe Fanelli",
+        ),
+        text_field(
+            "building_street_number",
+            "Civico",
+            max_length=20,
+            attribute="street_number",
+            aliases=("numero civico", "n civico"),
+            example="206/14",
+        ),
+        text_field("building_postcode", "CAP", max_length=5, parse=_postcode, attribute="postcode", example="70125"),
+        text_field("building_neighbourhood", "Quartiere", max_length=100, attribute="neighbourhood", example="Japigia"),
+        decimal_field(
+            "building_latitude",
+            "Latitudine",
+            places=6,
+            digits=9,
+            minimum=Decimal("39.7"),
+            maximum=Decimal("42.3"),
+            attribute="latitude",
+            aliases=("lat",),
+            example="41,108500",
+        ),
+        decimal_field(
+            "building_longitude",
+            "Longitudine",
+            places=6,
+            digits=9,
+            minimum=Decimal("14.8"),
+            maximum=Decimal("18.6"),
+            attribute="longitude",
+            aliases=("lon", "lng"),
+            example="16,888300",
+        ),
+        text_field(
+            "building_cadastral_section",
+            "Sezione urbana",
+            max_length=10,
+            attribute="cadastral_section",
+            aliases=("sezione",),
+        ),
+        text_field(
+            "building_cadastral_sheet", "Foglio fabbricato", max_length=10, attribute="cadastral_sheet", example="41"
+        ),
+        text_field(
+            "building_cadastral_parcel",
+            "Particella fabbricato",
+            max_length=20,
+            attribute="cadastral_parcel",
+            example="1234",
+        ),
+        integer_field(
+            "building_year_built",
+            "Anno costruzione",
+            minimum=1800,
+            maximum=2100,
+            attribute="year_built",
+            aliases=("anno di costruzione",),
+            example="1978",
+        ),
+        integer_field(
+            "building_last_renovation_year",
+            "Anno ultima ristrutturazione",
+            minimum=1800,
+            maximum=2100,
+            attribute="last_renovation_year",
+            example="2015",
+        ),
+        integer_field(
+            "building_floors",
+            "Piani fabbricato",
+            minimum=1,
+            maximum=60,
+            attribute="floors",
+            aliases=("numero piani", "piani"),
+            example="6",
+        ),
+        boolean_field("building_has_lift", "Ascensore", attribute="has_lift", example="sì"),
+        integer_field(
+            "building_declared_units",
+            "Alloggi nel fabbricato",
+            minimum=1,
+            maximum=5000,
+            attribute="declared_units",
+            aliases=("numero alloggi",),
+            example="24",
+        ),
+        text_field(
+            "building_financing_programme",
+            "Programma di finanziamento",
+            max_length=150,
+            attribute="financing_programme",
+            aliases=("finanziamento", "legge di finanziamento"),
+            example="L. 457/1978",
+        ),
+        text_field(
+            "manager_code",
+            "Codice ente gestore",
+            max_length=6,
+            attribute=None,
+            value_of=_code("manager"),
+            blank=None,
+            aliases=("gestore", "ente gestore"),
+            example="720000",
+        ),
+    ],
+)
+
+# A unit without its building. The unit's id is the owner's id; exports write the PUSH id
+# (owner code-owner's id), which the importer reads back for the same owner.
+UNIT_SPEC = RecordSpec(
+    "unit",
+    keys=("unit_id",),
+    checks=[_conventional_area_at_least_half_usable],
+    fields=[
+        text_field(
+            "unit_id",
+            "ID alloggio",
+            max_length=40,
+            parse=_unit_id,
+            attribute="local_id",
+            value_of=lambda unit: unit.push_id,
+            required=True,
+            blank=None,
+            aliases=("id unita", "id immobile", "codice alloggio", "id push"),
+            example=EXAMPLE_PREFIX + "-1",
+        ),
+        text_field("staircase", "Scala", max_length=10, example="B"),
+        text_field("floor", "Piano", max_length=10, example="3"),
+        text_field("internal_number", "Interno", max_length=10, example="12"),
+        text_field("cadastral_sheet", "Foglio", max_length=10, aliases=("foglio catastale",), example="41"),
+        text_field(
+            "cadastral_parcel",
+            "Particella",
+            max_length=20,
+            aliases=("particella catastale", "mappale"),
+            example="1234",
+        ),
+        text_field("cadastral_subunit", "Subalterno", max_length=10, aliases=("sub",), example="27"),
+        choice_field(
+            "cadastral_category",
+            "Categoria catastale",
+            codes=[code for code, _label in CADASTRAL_CATEGORY_CHOICES],
+            spellings=_category_mapping(),
+            described=gettext_lazy("a cadastral category such as A/3, A/4 or C/6"),
+            aliases=("categoria",),
+            example="A/4",
+        ),
+        text_field("cadastral_class", "Classe catastale", max_length=4, aliases=("classe",), example="3"),
+        decimal_field(
+            "rooms",
+            "Vani",
+            places=1,
+            digits=4,
+            minimum=Decimal("0.5"),
+            maximum=Decimal("50"),
+            aliases=("vani catastali", "consistenza"),
+            example="4,5",
+        ),
+        decimal_field(
+            "usable_area",
+            "Superficie utile",
+            places=2,
+            digits=7,
+            minimum=Decimal("5"),
+            maximum=Decimal("2000"),
+            aliases=("superficie utile mq", "superficie utile m2", "mq utili"),
+            example="68,40",
+        ),
+        decimal_field(
+            "conventional_area",
+            "Superficie convenzionale",
+            places=2,
+            digits=7,
+            minimum=Decimal("5"),
+            maximum=Decimal("2500"),
+            aliases=("superficie convenzionale mq", "superficie convenzionale m2"),
+            example="79,85",
+        ),
+        choice_field(
+            "energy_class",
+            "Classe energetica",
+            codes=EnergyClass.values,
+            spellings=_choices_mapping(
+                EnergyClass.choices, {"n c": "NC", "non classificato": "NC", "non classificabile": "NC"}
+            ),
+            described="A4, A3, A2, A1, B, C, D, E, F, G, NC",
+            aliases=("ape", "classe ape"),
+            example="E",
+        ),
+        boolean_field(
+            "accessible",
+            "Accessibile",
+            blank=False,
+            aliases=("accessibilita", "accessibile disabili"),
+            example="no",
+        ),
+        choice_field(
+            "use",
+            "Destinazione",
+            codes=UnitUse.values,
+            spellings=_choices_mapping(
+                UnitUse.choices,
+                {
+                    "abitativo": UnitUse.RESIDENTIAL,
+                    "residenziale": UnitUse.RESIDENTIAL,
+                    "non abitativo": UnitUse.NON_RESIDENTIAL,
+                    "commerciale": UnitUse.NON_RESIDENTIAL,
+                },
+            ),
+            described="abitativo, non abitativo",
+            blank=UnitUse.RESIDENTIAL,
+            export=lambda code: USE_LABELS_IT.get(code, code),
+            aliases=("destinazione d uso", "uso"),
+            example="abitativo",
+        ),
+        choice_field(
+            "status",
+            "Stato",
+            codes=OccupancyStatus.values,
+            spellings=_choices_mapping(OccupancyStatus.choices, STATUS_SPELLINGS),
+            described=", ".join(STATUS_LABELS_IT.values()),
+            required=True,
+            blank=None,
+            export=lambda code: STATUS_LABELS_IT.get(code, code),
+            aliases=("stato occupazione", "stato alloggio"),
+            example="locato",
+        ),
+        decimal_field(
+            "monthly_rent",
+            "Canone mensile",
+            places=2,
+            digits=9,
+            minimum=ZERO,
+            maximum=Decimal("10000"),
+            aliases=("canone", "canone mensile euro"),
+            example="86,52",
+        ),
+        integer_field(
+            "household_size",
+            "Componenti nucleo",
+            minimum=1,
+            maximum=20,
+            aliases=("componenti", "nucleo familiare"),
+            example="3",
+        ),
+        choice_field(
+            "income_band",
+            "Fascia di reddito",
+            codes=IncomeBand.values,
+            spellings=_choices_mapping(
+                IncomeBand.choices,
+                {v: k for k, v in INCOME_LABELS_IT.items()}
+                | {
+                    "area di protezione": "protection",
+                    "area di accesso": "access",
+                    "area di permanenza": "permanence",
+                    "oltre il limite": "over_limit",
+                },
+            ),
+            described=", ".join(INCOME_LABELS_IT.values()),
+            export=lambda code: INCOME_LABELS_IT.get(code, code),
+            aliases=("area reddito", "fascia reddito"),
+            example="protezione",
+        ),
+        date_field(
+            "last_update",
+            "Data aggiornamento",
+            aliases=("aggiornato al", "data ultimo aggiornamento"),
+            example="15/01/2026",
+        ),
+    ],
+)
+
+# The units file (and a record of the API's bulk upsert): one row per unit, its building's
+# columns repeated on each row, in this order.
+UNITS_FILE_SPEC = RecordSpec(
+    "units file",
+    keys=("unit_id",),
+    checks=UNIT_SPEC.checks,
+    fields=[UNIT_SPEC["unit_id"], *BUILDING_SPEC.fields, *UNIT_SPEC.fields[1:]],
+)
+UNIT_COLUMNS = UNITS_FILE_SPEC.columns
 COLUMNS_BY_KEY = {column.key: column for column in UNIT_COLUMNS}
 
+# What the writer stores, in order: the building's Comune and manager (resolved from their
+# codes), then its own fields; the unit's fields after its id.
 BUILDING_FIELDS = (
     "comune_id",
     "manager_id",
-    "street",
-    "street_number",
-    "postcode",
-    "neighbourhood",
-    "latitude",
-    "longitude",
-    "cadastral_section",
-    "cadastral_sheet",
-    "cadastral_parcel",
-    "year_built",
-    "last_renovation_year",
-    "floors",
-    "has_lift",
-    "declared_units",
-    "financing_programme",
+    *(spec.attribute for spec in BUILDING_SPEC.fields if spec.attribute not in (None, "local_id")),
 )
-UNIT_FIELDS = (
-    "staircase",
-    "floor",
-    "internal_number",
-    "cadastral_sheet",
-    "cadastral_parcel",
-    "cadastral_subunit",
-    "cadastral_category",
-    "cadastral_class",
-    "rooms",
-    "usable_area",
-    "conventional_area",
-    "energy_class",
-    "accessible",
-    "use",
-    "status",
-    "monthly_rent",
-    "household_size",
-    "income_band",
-    "last_update",
-)
-# What a blank cell means for each field (text fields are "", booleans default, others null).
-_TEXT_FIELDS = {
-    "street_number",
-    "postcode",
-    "neighbourhood",
-    "cadastral_section",
-    "cadastral_sheet",
-    "cadastral_parcel",
-    "financing_programme",
-    "staircase",
-    "floor",
-    "internal_number",
-    "cadastral_subunit",
-    "cadastral_category",
-    "cadastral_class",
-    "energy_class",
-    "income_band",
-}
-_BLANK = {name: ("" if name in _TEXT_FIELDS else None) for name in (*BUILDING_FIELDS, *UNIT_FIELDS)}
-_BLANK.update({"accessible": False, "use": UnitUse.RESIDENTIAL})
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def as_list(self):
-        return [self.row, self.column, self.value, self.message]
+UNIT_FIELDS = tuple(spec.stored_as for spec in UNIT_SPEC.fields[1:])
+_BLANK = {spec.stored_as: spec.blank for spec in (*BUILDING_SPEC.fields, *UNIT_SPEC.fields) if spec.stored_as}
 
 
 @dataclass
@@ -553,7 +652,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
     match = match_headers(table.headers, UNIT_COLUMNS)
     if match.errors:
         for message in match.errors:
-            parsed.errors.append(RowError(1, "", "", message))
+            parsed.errors.append(CellProblem(1, "", "", message))
         parsed.error_rows.add(1)
         return parsed
     positions = match.positions
@@ -569,9 +668,9 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
     typed = table.format != "csv"
     owner_prefix = owner.code + "-"
     unit_id_header = COLUMNS_BY_KEY["unit_id"].header
-    area_header = COLUMNS_BY_KEY["conventional_area"].header
     usable_slot, conventional_slot = _UNIT_KEYS.index("usable_area"), _UNIT_KEYS.index("conventional_area")
-    half = Decimal("0.5")
+    # The unit's cross-field checks involve the two areas only: run them when both are given.
+    record_checks = _unit_checks
     building_rows, unit_rows = {}, {}
     buildings, units, errors, error_rows = parsed.buildings, parsed.units, parsed.errors, parsed.error_rows
     missing = _MISSING
@@ -585,12 +684,12 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
         row_errors = []
         if len(raw) > headed_width:
             for problem in shape.stray_cells(raw, row_number):
-                row_errors.append(RowError(problem.row, problem.column, problem.value, problem.message))
+                row_errors.append(CellProblem(problem.row, problem.column, problem.value, problem.message))
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
         building_id, building, problems = building_of(raw)
         for header, value, message in problems:
-            row_errors.append(RowError(row_number, header, value, message))
+            row_errors.append(CellProblem(row_number, header, value, message))
 
         values = unit_defaults.copy()
         if typed:
@@ -601,7 +700,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 if value is missing:
                     value = cache[key] = _parse_one(column, cell, unit_defaults[slot])
                 if type(value) is _Failure:
-                    row_errors.append(RowError(row_number, column.header, _shown_cell(cell), value.message))
+                    row_errors.append(CellProblem(row_number, column.header, _shown_cell(cell), value.message))
                 else:
                     values[slot] = value
         else:
@@ -610,7 +709,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 if value is missing:
                     value = cache[raw[index]] = _parse_one(column, raw[index], unit_defaults[slot])
                 if type(value) is _Failure:
-                    row_errors.append(RowError(row_number, column.header, _shown_cell(raw[index]), value.message))
+                    row_errors.append(CellProblem(row_number, column.header, _shown_cell(raw[index]), value.message))
                 else:
                     values[slot] = value
 
@@ -620,7 +719,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 unit_id = unit_id[len(owner_prefix) :]
             else:
                 row_errors.append(
-                    RowError(
+                    CellProblem(
                         row_number,
                         unit_id_header,
                         unit_id,
@@ -629,19 +728,13 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                     )
                 )
                 unit_id = None
-        usable, conventional = values[usable_slot], values[conventional_slot]
-        if usable is not None and conventional is not None and conventional < usable * half:
-            row_errors.append(
-                RowError(
-                    row_number,
-                    area_header,
-                    shown(conventional),
-                    _("The conventional area cannot be less than half the usable area."),
-                )
-            )
+        if values[usable_slot] is not None and values[conventional_slot] is not None:
+            for key, message in record_checks(dict(zip(_UNIT_KEYS, values))):
+                column = COLUMNS_BY_KEY[key]
+                row_errors.append(CellProblem(row_number, column.header, shown(values[_UNIT_KEYS.index(key)]), message))
         if unit_id and unit_id in unit_rows:
             row_errors.append(
-                RowError(
+                CellProblem(
                     row_number,
                     unit_id_header,
                     unit_id,
@@ -661,7 +754,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
             differing = next(name for name, old, new in zip(BUILDING_FIELDS, known, building) if old != new)
             column = _column_for_building_field(differing)
             errors.append(
-                RowError(
+                CellProblem(
                     row_number,
                     column.header,
                     shown(raw[positions[column.key]]) if column.key in positions else "",
@@ -681,6 +774,11 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
     return parsed
 
 
+def _unit_checks(values: dict):
+    for check in UNIT_SPEC.checks:
+        yield from check(values)
+
+
 def _column_for_building_field(name: str) -> Column:
     if name == "comune_id":
         return COLUMNS_BY_KEY["comune_code"]
@@ -694,57 +792,24 @@ def _column_for_building_field(name: str) -> Column:
 
 def template_rows():
     """The template: headers and one example row."""
-    return [column.header for column in UNIT_COLUMNS], [[column.example for column in UNIT_COLUMNS]]
+    return UNITS_FILE_SPEC.headers, [UNITS_FILE_SPEC.template_row()]
 
 
 def unit_export_rows(units):
     """Rows of the units file for a queryset of units (with building, comune, manager and
-    owner selected), in the import format."""
+    owner selected), in the import format: the specification's export of the unit's id, its
+    building's fields and its own."""
+    unit_id, unit_rest = UNIT_SPEC["unit_id"], UNIT_SPEC.fields[1:]
+    building_row = BUILDING_SPEC.export_row
     for unit in units:
-        building = unit.building
         yield [
-            unit.push_id,
-            building.local_id,
-            building.comune.code,
-            building.street,
-            building.street_number,
-            building.postcode,
-            building.neighbourhood,
-            building.latitude,
-            building.longitude,
-            building.cadastral_section,
-            building.cadastral_sheet,
-            building.cadastral_parcel,
-            building.year_built,
-            building.last_renovation_year,
-            building.floors,
-            building.has_lift,
-            building.declared_units,
-            building.financing_programme,
-            building.manager.code,
-            unit.staircase,
-            unit.floor,
-            unit.internal_number,
-            unit.cadastral_sheet,
-            unit.cadastral_parcel,
-            unit.cadastral_subunit,
-            unit.cadastral_category,
-            unit.cadastral_class,
-            unit.rooms,
-            unit.usable_area,
-            unit.conventional_area,
-            unit.energy_class,
-            unit.accessible,
-            USE_LABELS_IT.get(unit.use, unit.use),
-            STATUS_LABELS_IT.get(unit.status, unit.status),
-            unit.monthly_rent,
-            unit.household_size,
-            INCOME_LABELS_IT.get(unit.income_band, unit.income_band),
-            unit.last_update,
+            unit_id.cell(unit.push_id),
+            *building_row(unit.building),
+            *(spec.cell(getattr(unit, spec.stored_as)) for spec in unit_rest),
         ]
 
 
-EXPORT_HEADERS = [column.header for column in UNIT_COLUMNS]
+EXPORT_HEADERS = UNITS_FILE_SPEC.headers
 IMPORT_HELP = gettext_lazy(
     "One row per unit. The building columns (code, Comune, address, cadastral data…) are repeated on every unit of the building."
 )
