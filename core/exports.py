@@ -1,17 +1,27 @@
 """Spreadsheet files that leave PUSH, and the audit entry each one writes.
 
-Every export – an admin list, the riparto, an import's error report, the unit register –
-is answered by `spreadsheet_response`, or (where the caller writes the file itself, as
-modeladmin's own exports do) records itself with `log_export`. The entry sits on the
-exporting person's account: which data, which filters, which format and how many rows."""
+Every CSV or XLSX response of PUSH is built here:
+- `spreadsheet_response`: an export (an admin list, the riparto, an import's error report,
+  a list's template) as an Italian CSV or an XLSX attachment, with its audit entry;
+- `spreadsheet_file`: the same file without the entry, for callers that record the export
+  themselves (the admin lists' index view logs every export it answers) or that send no
+  data (an empty template);
+- `streaming_csv_response`: an Italian CSV streamed line by line, for lists of any length
+  (the admin lists' CSV export), also recorded by its caller.
+
+The audit entry (`log_export`) sits on the exporting person's account: which data, which
+filters, which format and how many rows. The cells are formatted and protected against
+formula injection by core.tabular.writing."""
 
 import io
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
-from .tabular import write_csv, write_xlsx
+from .tabular import csv_lines, italian_cell, write_csv, write_xlsx
 
 EXPORT_ACTION = "push.export"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class _CountedRows:
@@ -39,23 +49,42 @@ def log_export(request, *, source: str, file_format: str, rows: int | None, filt
     )
 
 
+def _attachment(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+def spreadsheet_file(headers, rows, *, filename: str, file_format: str, sheet_title: str = "Dati"):
+    """The rows as an Italian CSV or an XLSX attachment (`filename` without its extension),
+    with no audit entry: see the module's docstring for who may use it."""
+    headers = [str(header) for header in headers]
+    if file_format == "csv":
+        handle = io.StringIO()
+        write_csv(headers, rows, handle)
+        response = HttpResponse(handle.getvalue().encode("utf-8"), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = _attachment(f"{filename}.csv")
+        return response
+    if file_format == "xlsx":
+        handle = io.BytesIO()
+        write_xlsx(headers, rows, handle, sheet_title=sheet_title)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    raise ValueError(file_format)
+
+
 def spreadsheet_response(
     request, headers, rows, *, filename: str, file_format: str, source: str, sheet_title: str = "Dati", filters=None
 ):
     """The rows as an Italian CSV or an XLSX attachment, with its audit entry."""
     counted = _CountedRows(rows)
-    headers = [str(header) for header in headers]
-    if file_format == "csv":
-        handle = io.StringIO()
-        write_csv(headers, counted, handle)
-        response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    elif file_format == "xlsx":
-        handle = io.BytesIO()
-        write_xlsx(headers, counted, handle, sheet_title=sheet_title)
-        handle.seek(0)
-        response = FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx")
-    else:
-        raise ValueError(file_format)
+    response = spreadsheet_file(headers, counted, filename=filename, file_format=file_format, sheet_title=sheet_title)
     log_export(request, source=source, file_format=file_format, rows=counted.count, filters=filters)
+    return response
+
+
+def streaming_csv_response(headers, rows, *, filename: str, cell=italian_cell) -> StreamingHttpResponse:
+    """The rows as an Italian CSV streamed line by line (`filename` without its extension);
+    `rows` is read as the response is sent. No audit entry: the caller records the export
+    (log_export) with the count it knows before streaming."""
+    response = StreamingHttpResponse(csv_lines(headers, rows, cell=cell), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(f"{filename}.csv")
     return response

@@ -16,7 +16,6 @@ relations out of the visible rows: a yes/no oracle on anything they reach).
 every modeladmin of the project uses it (tests/security/test_admin_list_params.py checks).
 """
 
-import csv
 import datetime
 import logging
 from decimal import Decimal
@@ -25,7 +24,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
@@ -35,40 +34,12 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import CreateView, EditView, IndexView, WMABaseView
 
-from core.exports import log_export
+from core.exports import log_export, streaming_csv_response
+from core.tabular import neutralise_formula
 
 from . import access
 
 security_log = logging.getLogger("push.security")
-
-# Cells that spreadsheet programs would run as formulas (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def italian_csv_value(value):
-    """Format a value the way Excel in Italy reads it back: decimal comma, dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "sì" if value else "no"
-    if isinstance(value, (Decimal, float)):
-        return str(value).replace(".", ",")
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return spreadsheet_safe(str(value))
 
 
 class _CountedPaginator(WagtailPaginator):
@@ -204,20 +175,19 @@ class ItalianExportIndexView(IndexView):
             return force_str(heading)
         return capfirst(force_str(label_for_field(field, model=self.model, model_admin=self.model_admin)))
 
-    def stream_csv(self, queryset):
-        writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL)
-        yield "\ufeff" + writer.writerow([self.get_heading(queryset, field) for field in self.list_export])
+    def export_rows(self, queryset):
         for item in queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset:
             row = self.to_row_dict(item)
-            yield writer.writerow([italian_csv_value(row[field]) for field in self.list_export])
+            yield [row[field] for field in self.list_export]
 
     def write_csv_response(self, queryset):
-        response = StreamingHttpResponse(self.stream_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
-        return response
+        # Streamed (the list may hold hundreds of thousands of rows), in core.exports' one
+        # Italian CSV format; dispatch() writes the audit entry.
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        return streaming_csv_response(headings, self.export_rows(queryset), filename=self.get_filename())
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        safe = {field: spreadsheet_safe(value) for field, value in row_dict.items()}
+        safe = {field: neutralise_formula(value) for field, value in row_dict.items()}
         return super().generate_xlsx_row(worksheet, safe, date_format=date_format)
 
 

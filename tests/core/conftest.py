@@ -1,0 +1,2 @@
+"""Fixtures of the tests of core/: the shared ones (entities, people) come from
+tests/conftest.py."""
