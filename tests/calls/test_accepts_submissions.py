@@ -1,4 +1,4 @@
-""" "The call accepts submissions" is one rule (calls/rules.py): from `opens_at`, while the
+"""“The call accepts submissions” is one rule (calls/rules.py): from `opens_at`, while the
 call is open, until its deadline – refused *from* `closes_at` on, or from the Comune's own
 later deadline when the Region granted it one. The service, the admin's new-submission
 form, the API and the guideline page all ask it; each is checked here one second before

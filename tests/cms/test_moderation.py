@@ -11,8 +11,6 @@ from registry.models import Role
 from tests.conftest import REGION
 from tests.factories import member
 
-from .test_site import site  # noqa: F401  (the fixture)
-
 PASSWORD = "una-password-lunga-2026"
 
 
@@ -45,7 +43,7 @@ def _submit_new_notice(client, notices, title):
 
 
 @pytest.fixture
-def submitted(client, site, editor, approver):  # noqa: F811
+def submitted(client, site, editor, approver):
     client.force_login(editor)
     response = _submit_new_notice(client, site["notices"], "Avviso in approvazione")
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -9,32 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from calls.models import Call, CallState, CallType
-from cms import demo
+from calls.models import Call, CallState
 from cms.models import CallGuidelinePage, FaqIndexPage, HomePage, NoticeIndexPage, NoticePage, StandardPage
-
-
-@pytest.fixture
-def site(entities):
-    now = timezone.now()
-    call = Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Fondo per il sostegno alle locazioni – annualità 2025",
-        legal_act="DGR n. 1850/2026",
-        opens_at=now - datetime.timedelta(days=2),
-        closes_at=now + datetime.timedelta(days=20),
-        state=CallState.OPEN,
-        required_attachments="Determina di approvazione della graduatoria",
-    )
-    home = demo.load()
-    demo.load_content()
-    return {
-        "home": home,
-        "call": call,
-        "guideline": CallGuidelinePage.objects.get(call=call),
-        "notices": NoticeIndexPage.objects.get(),
-    }
 
 
 def test_page_types_live_only_where_they_belong(db):
