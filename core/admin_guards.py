@@ -1,11 +1,12 @@
 """Wagtail admin screens that must be narrowed beyond what Wagtail itself checks.
 
 These routes are placed before Wagtail's own (config/urls.py) and wrap the same views.
+The machinery is generic; who may see what is each app's business:
 
-- Site history: Wagtail's report lists the audit log of every object of a model to anyone
-  holding any permission on that model. Officers of an ARCA or a Comune hold view
-  permissions on registry models, so the report would show them other entities' log lines
-  (names, accreditation decisions): only regional users get it; everyone else gets 403.
+- Apps add their own guarded copies of admin routes through the
+  ``register_guarded_admin_urls`` hook (a function returning URL patterns, as
+  ``register_admin_urls`` does, with the full "admin/..." route). The registry narrows the
+  site history to the Region there (registry.admin.guards).
 - Choosers (pages, documents, images, embeds, workflow tasks, snippets) and tag
   autocompletion: they list titles of unpublished and private pages and of documents in
   private collections, and their "chosen" steps answer for any id, to anyone who may enter
@@ -20,23 +21,27 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.urls import URLResolver, path, re_path
 from django.urls.resolvers import RoutePattern
+from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
 
 ADMIN_PREFIX = "admin/"
+GUARDED_ADMIN_URLS_HOOK = "register_guarded_admin_urls"
 
 
-def regional_only(view):
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        from registry import access
+def admin_view_for(may_use):
+    """A decorator that lets into an admin view only the signed-in people for whom
+    ``may_use(user)`` holds (403 for the others; anonymous requests go to sign-in)."""
 
-        if not access.is_regional(request.user):
-            raise PermissionDenied
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not may_use(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-        return view(request, *args, **kwargs)
+        return require_admin_access(guarded)
 
-    return require_admin_access(guarded)
+    return decorate
 
 
 def may_use_choosers(user) -> bool:
@@ -111,16 +116,16 @@ def _guarded_copy(parts, view):
     return re_path("^" + ADMIN_PREFIX + regex, view)
 
 
-def report_admin_urls():
-    """An audited copy of every report route of the Wagtail admin (site history apart,
-    which guarded_admin_urls narrows to the Region as well)."""
+def report_admin_urls(already_guarded=frozenset()):
+    """An audited copy of every report route of the Wagtail admin, apart from those an app
+    already guards (``already_guarded``: full routes, "admin/reports/...")."""
     from wagtail.admin import urls as wagtailadmin_urls
 
     return [
         _guarded_copy(parts, audited_export(callback))
         for parts, callback in _admin_patterns(wagtailadmin_urls.urlpatterns)
         if "".join(str(part) for part in parts).startswith("reports/")
-        and not "".join(str(part) for part in parts).startswith("reports/site-history/")
+        and ADMIN_PREFIX + "".join(str(part) for part in parts) not in already_guarded
     ]
 
 
@@ -136,14 +141,16 @@ def chooser_admin_urls():
     ]
 
 
+def app_guarded_admin_urls():
+    """The guarded admin routes the apps register (hook ``register_guarded_admin_urls``)."""
+    return [pattern for hook in hooks.get_hooks(GUARDED_ADMIN_URLS_HOOK) for pattern in hook()]
+
+
 def guarded_admin_urls():
     """Routes to place before Wagtail's admin URLs in config/urls.py."""
+    from_apps = app_guarded_admin_urls()
     return [
-        path("admin/reports/site-history/", regional_only(audited_export(LogEntriesView.as_view()))),
-        path(
-            "admin/reports/site-history/results/",
-            regional_only(audited_export(LogEntriesView.as_view(results_only=True))),
-        ),
-        *report_admin_urls(),
+        *from_apps,
+        *report_admin_urls(already_guarded={str(pattern.pattern) for pattern in from_apps}),
         *chooser_admin_urls(),
     ]

@@ -9,7 +9,7 @@ PUSH:
 - only a superuser makes or unmakes superusers and types passwords for others; everyone
   else sends a reset link (the person chooses their own password);
 - no one edits, deactivates or deletes an account of the same or a higher privilege than
-  their own (``may_manage``), except their own account for their own name and e-mail: a
+  their own (``registry.policy.can_edit_user``), except their own account for their own name and e-mail: a
   regional administrator cannot change another administrator's e-mail (and then reset its
   password).
 
@@ -21,10 +21,8 @@ pings do not count) and, whatever the activity, ``PUSH_SESSION_MAX_HOURS`` after
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,37 +33,7 @@ from wagtail.users.utils import user_can_delete_user
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, DeleteBulkAction, SetActiveStateBulkAction
 
-USER_MANAGEMENT_PERMISSIONS = ("add_user", "change_user", "delete_user")
-
-# --- privilege ---------------------------------------------------------------------------
-
-SUPERUSER, USER_MANAGER, MEMBER = 3, 2, 1
-
-
-def privilege(user) -> int:
-    """How much an account can do to other accounts: superuser, user manager (holds a
-    permission to add, change or delete users, through a group or directly), or neither.
-    Read from the database, whether or not the account is active: a deactivated
-    administrator is still an administrator's account."""
-    if user.is_superuser:
-        return SUPERUSER
-    user_permissions = Permission.objects.filter(
-        content_type__app_label=settings.AUTH_USER_MODEL.split(".")[0],
-        codename__in=USER_MANAGEMENT_PERMISSIONS,
-    ).filter(Q(user=user) | Q(group__user=user))
-    return USER_MANAGER if user_permissions.exists() else MEMBER
-
-
-def may_manage(actor, target) -> bool:
-    """Whether ``actor`` may change ``target``'s account (the permission to change users
-    is checked by Wagtail before this): superusers any account, others their own or one of
-    lower privilege."""
-    if actor.is_superuser:
-        return True
-    if actor.pk == target.pk:
-        return True
-    return privilege(actor) > privilege(target)
-
+from . import policy
 
 # --- the user editor ---------------------------------------------------------------------
 
@@ -125,9 +93,9 @@ class UserEditView(_ForUserFormMixin, wagtail_users.EditView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        if request.user.is_authenticated and not may_manage(request.user, self.object):
+        if request.user.is_authenticated and not policy.can_edit_user(request.user, self.object):
             raise PermissionDenied(_("You cannot change an account with privileges equal to or higher than yours."))
-        self.can_delete = self.can_delete and may_manage(request.user, self.object)
+        self.can_delete = self.can_delete and policy.can_edit_user(request.user, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -138,19 +106,19 @@ class UserEditView(_ForUserFormMixin, wagtail_users.EditView):
 class UserDeleteView(wagtail_users.DeleteView):
     def dispatch(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not may_manage(request.user, self.object):
+        if not policy.can_edit_user(request.user, self.object):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 class UserIndexView(wagtail_users.IndexView):
     def get_edit_url(self, instance):
-        if may_manage(self.request.user, instance):
+        if policy.can_edit_user(self.request.user, instance):
             return super().get_edit_url(instance)
         return None
 
     def get_delete_url(self, instance):
-        if may_manage(self.request.user, instance):
+        if policy.can_edit_user(self.request.user, instance):
             return super().get_delete_url(instance)
         return None
 
@@ -180,12 +148,12 @@ class AssignRoleRefused(AssignRoleBulkAction):
 
 class GuardedSetActiveState(SetActiveStateBulkAction):
     def check_perm(self, obj):
-        return super().check_perm(obj) and may_manage(self.request.user, obj)
+        return super().check_perm(obj) and policy.can_edit_user(self.request.user, obj)
 
 
 class GuardedDelete(DeleteBulkAction):
     def check_perm(self, obj):
-        return user_can_delete_user(self.request.user, obj) and may_manage(self.request.user, obj)
+        return user_can_delete_user(self.request.user, obj) and policy.can_edit_user(self.request.user, obj)
 
 
 def register_hooks():

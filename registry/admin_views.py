@@ -1,5 +1,6 @@
-"""Admin views beyond modeladmin's CRUD: deciding accreditation requests and downloading
-designation acts. Thin: the rules are in registry.services and registry.access."""
+"""Admin views beyond modeladmin's CRUD: deciding accreditation requests, downloading
+designation acts, ending memberships. Thin: who may is registry.policy, what happens is
+registry.services, which rows are visible is registry.access."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,14 +15,14 @@ from wagtail.admin import messages
 
 from core.files import private_download
 
-from . import access, services
-from .models import AccreditationRequest
+from . import access, policy, services
+from .models import AccreditationRequest, Membership
 
 
 def _visible_request(request, pk) -> AccreditationRequest:
     """The accreditation request if the user may see it; 404 otherwise, so that other
     entities' requests cannot even be discovered by id."""
-    if not request.user.has_perm("registry.view_accreditationrequest"):
+    if not policy.can_view_accreditation_requests(request.user):
         raise Http404
     queryset = access.scope(AccreditationRequest.objects.select_related("entity"), request.user)
     return get_object_or_404(queryset, pk=pk)
@@ -77,7 +78,8 @@ class RejectionForm(forms.Form):
 
 def reject(request, pk):
     request_obj = _visible_request(request, pk)
-    if not request.user.has_perm("registry.decide_accreditationrequest") or not access.is_regional(request.user):
+    # Before the form is shown; the service asks again when it is sent.
+    if not policy.can_decide_accreditation(request.user):
         raise PermissionDenied
     form = RejectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,4 +96,39 @@ def reject(request, pk):
         request,
         "registry/admin/reject.html",
         {"request_obj": request_obj, "form": form, "inspect_url": _inspect_url(request_obj)},
+    )
+
+
+class EndMembershipForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept in the membership's history."),
+        max_length=2000,
+        required=False,
+    )
+
+
+def end_membership(request, pk):
+    """Confirmation page, then registry.services.end_membership. Memberships the user may
+    not change are not found (404), as in the list."""
+    membership = get_object_or_404(
+        access.scope(Membership.objects.select_related("user", "entity"), request.user, for_edit=True), pk=pk
+    )
+    inspect_url = reverse("registry_membership_modeladmin_inspect", args=[membership.pk])
+    if not policy.can_end_membership(request.user, membership):
+        raise PermissionDenied
+    form = EndMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_membership(membership=membership, ended_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(inspect_url)
+        messages.success(request, _("Membership ended: %(membership)s.") % {"membership": membership})
+        return redirect("registry_membership_modeladmin_index")
+    return TemplateResponse(
+        request,
+        "registry/admin/membership_end.html",
+        {"membership": membership, "form": form, "inspect_url": inspect_url},
     )

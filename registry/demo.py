@@ -6,6 +6,8 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from stdnum.it import codicefiscale
 
@@ -148,3 +150,29 @@ def load_stock(scale: float = 1.0, stdout=None) -> list[tuple[str, int]]:
             raise RuntimeError(f"demo stock of {owner.code} did not validate: {parsed.errors[:3]}")
         loaded.append((owner.display_name, result.created_units))
     return loaded
+
+
+def load_demo(*, stock_scale: float = 1.0, stdout=None) -> list[str]:
+    """The registry's demo hook (RegistryConfig.load_demo): the 263 entities, the demo
+    people and the property stock. Idempotent. Returns the demo logins, to print last."""
+    call_command("load_entities", stdout=stdout)
+    with transaction.atomic():
+        logins = load()
+    for owner, units in load_stock(scale=stock_scale):
+        if stdout is not None:
+            stdout.write(f"Property register: {units} units loaded for {owner}.")
+    return login_lines(logins)
+
+
+def login_lines(logins) -> list[str]:
+    """The demo logins, with their passwords only where development asks for them."""
+    lines = ["Demo logins:"]
+    for username, described, password in logins:
+        if not getattr(settings, "PUSH_PRINT_DEMO_PASSWORDS", False):
+            secret = "(password not shown outside development)"
+        elif password is None:
+            secret = "(existing account, password unchanged)"
+        else:
+            secret = f"password: {password}"
+        lines.append(f"  {username:<22} {described:<55} {secret}")
+    return lines

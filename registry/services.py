@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from core.files import validate_pdf
 
-from . import access
+from . import policy
 from .models import (
     AccreditationRequest,
     AccreditationState,
@@ -209,7 +209,7 @@ def receive_accreditation_request(application: AccreditationApplication) -> Accr
 
 
 def _require_decider(user) -> None:
-    if not (access.is_regional(user) and user.has_perm("registry.decide_accreditationrequest")):
+    if not policy.can_decide_accreditation(user):
         raise PermissionDenied(_("Only a regional administrator can decide on accreditation requests."))
 
 
@@ -240,9 +240,7 @@ def approve_accreditation_request(*, request_id: int, decided_by) -> Membership:
                 .filter(entity=request_obj.entity, role=Role.LEGAL_REPRESENTATIVE)
                 .exclude(user=user)
             ):
-                end_membership(
-                    membership=previous, ended_by=decided_by, reason=_("Replaced by a new legal representative.")
-                )
+                _end(previous, ended_by=decided_by, reason=_("Replaced by a new legal representative."))
         membership = Membership.objects.create(
             user=user, entity=request_obj.entity, role=request_obj.role, area=request_obj.area, valid_from=today
         )
@@ -291,12 +289,25 @@ def reject_accreditation_request(*, request_id: int, decided_by, reason: str) ->
 
 
 def end_membership(*, membership: Membership, ended_by, reason: str = "") -> Membership:
-    """End an active membership now: from today it grants nothing. Never deletes it. Logged."""
+    """End an active membership now: from today it grants nothing (the person's groups go
+    with it). Never deletes it. Atomic and logged; only whoever may change the entity's
+    memberships may call it (registry.policy.can_end_membership). The one way a membership
+    ends: the admin's generic form does not edit the end date."""
+    if not policy.can_end_membership(ended_by, membership):
+        raise PermissionDenied(_("You cannot end this membership."))
     with transaction.atomic():
-        membership.ended_on = max(timezone.localdate(), membership.valid_from)
-        membership.save(update_fields=["ended_on"])
-        log(instance=membership, action="push.membership.ended", user=ended_by, data={"reason": reason})
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.has_ended():
+            raise ValidationError(_("This membership has already ended."), code="already_ended")
+        _end(locked, ended_by=ended_by, reason=reason)
+    membership.ended_on = locked.ended_on
     return membership
+
+
+def _end(membership: Membership, *, ended_by, reason: str) -> None:
+    membership.ended_on = max(timezone.localdate(), membership.valid_from)
+    membership.save(update_fields=["ended_on"])
+    log(instance=membership, action="push.membership.ended", user=ended_by, data={"reason": reason})
 
 
 def _link_or_create_user(request_obj: AccreditationRequest):
@@ -379,7 +390,7 @@ def update_entity_contacts(*, entity: Entity, changed_by, **values) -> Entity:
 
     Allowed to its own legal representative and to regional administrators (permission
     registry.change_entity plus the access rule); logged with the old and new values."""
-    if not (changed_by.has_perm("registry.change_entity") and access.can_edit(changed_by, entity.pk)):
+    if not policy.can_manage_entity(changed_by, entity):
         raise PermissionDenied(_("You cannot change this entity's data."))
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:

@@ -56,3 +56,10 @@ def test_passwords_are_not_printed_outside_development(db, capsys, settings):
     call_command("load_demo_data", stock_scale=0.005)
     output = capsys.readouterr().out
     assert "push-demo-2026" not in output and "password: " not in output
+
+
+def test_each_app_brings_its_own_demo_hook_in_the_order_it_asks_for():
+    # core's command names no app: the hooks are on the apps' configs.
+    from core.management.commands.load_demo_data import demo_apps
+
+    assert [config.label for config in demo_apps()] == ["registry", "calls", "cms"]

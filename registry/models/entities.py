@@ -238,6 +238,10 @@ class Membership(models.Model):
             label = f"{label} – {self.get_area_display()}"
         return f"{self.user} · {self.entity} · {label}"
 
+    def has_ended(self, on=None) -> bool:
+        """Whether the role no longer holds on the day (today by default)."""
+        return self.ended_on is not None and self.ended_on <= (on or timezone.localdate())
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

@@ -10,10 +10,35 @@ from tests.factories import member
 
 
 def test_groups_exist_after_migrate_with_their_permissions(db):
-    for spec in roles.ROLE_GROUPS.values():
+    for spec in roles.role_groups().values():
         group = Group.objects.get(name=spec.name)
         labels = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
         assert labels == set(spec.permissions)
+
+
+def test_each_app_declares_the_permissions_of_its_own_models():
+    declared = dict(roles.contributions())
+    assert set(declared) >= {"registry", "calls"}
+    for app_label, permissions in declared.items():
+        for labels in permissions.values():
+            assert {label.split(".")[0] for label in labels} <= {app_label, "wagtailadmin"}, app_label
+
+
+def test_groups_gather_every_apps_permissions():
+    assert set(roles.group_for(Role.OFFICER, Area.CALLS).permissions) == {
+        "wagtailadmin.access_admin",
+        "registry.view_entity",
+        "calls.view_call",
+        "calls.view_submission",
+        "calls.add_submission",
+        "calls.change_submission",
+    }
+    administrators = set(roles.group_for(Role.ADMINISTRATOR).permissions)
+    assert {
+        "registry.decide_accreditationrequest",
+        "calls.run_riparto",
+        "registry.take_stocksnapshot",
+    } <= administrators
 
 
 def test_sync_is_idempotent_and_repairs_hand_made_changes(db):
