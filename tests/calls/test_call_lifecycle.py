@@ -231,3 +231,48 @@ def test_reopening_from_the_call_page_asks_for_the_new_deadline(client, call, re
     call.refresh_from_db()
     assert call.state == CallState.OPEN
     assert timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M") == later.strftime("%d/%m/%Y %H:%M")
+
+
+def test_a_forged_state_on_the_create_form_is_ignored(client, region_admin):
+    """From the attacker's side: the create form has no state either, so a new call is a
+    draft whatever the POST says, and only the table's transitions move it."""
+    client.force_login(region_admin)
+    url = reverse("calls_call_modeladmin_create")
+    assert "state" not in client.get(url).context["form"].fields
+    template = Call(
+        call_type=CallType.RENT_SUPPORT,
+        year=2031,
+        title="Fondo sostegno locazioni 2031",
+        legal_act="DGR n. 9 del 09/01/2031",
+        opens_at=timezone.now() + datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    response = client.post(url, edit_data(template, state=CallState.OPEN))
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    created = Call.objects.get(year=2031)
+    assert created.state == CallState.DRAFT
+    assert not ModelLogEntry.objects.filter(content_type__model="call", action__startswith="push.call.").exists()
+
+
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.EDITOR, Role.REVIEWER])
+def test_the_call_page_offers_each_regional_role_exactly_its_transitions(client, call, entities, role):  # noqa: F811
+    person = member(REGION, role)
+    client.force_login(person)
+    inspect = reverse("calls_call_modeladmin_inspect", args=[call.pk])
+    for state in CallState.values:
+        Call.objects.filter(pk=call.pk).update(state=state)
+        call.refresh_from_db()
+        html = client.get(inspect).content.decode()
+        offered = {action for action in call_lifecycle.TRANSITIONS if move_url(call, action) in html}
+        allowed = {
+            action
+            for action, transition in call_lifecycle.TRANSITIONS.items()
+            if state in transition.sources and person.has_perm(transition.permission)
+        }
+        assert offered == allowed, (role, state)
+
+
+def test_a_comune_is_offered_no_transition(client, call, bari_calls):  # noqa: F811
+    client.force_login(bari_calls)
+    html = client.get(reverse("calls_call_modeladmin_inspect", args=[call.pk])).content.decode()
+    assert not any(move_url(call, action) in html for action in call_lifecycle.TRANSITIONS)
