@@ -240,13 +240,19 @@ class RecordSpec:
     def serializer_field(self, key: str, **overrides):
         return serializer_field(self.by_key[key], **overrides)
 
-    def serializer(self, name: str, *, keys: Iterable[str] | None = None, all_optional: bool = False):
+    def serializer(self, name: str, *, keys: Iterable[str] | None = None, all_optional: bool = False, required=None):
         """A DRF serializer class with one field per FieldSpec (or per `keys`). With
-        `all_optional`, no field is required (a partial record, merged into the stored one)."""
+        `all_optional`, no field is required (a partial record, merged into the stored one)
+        except those listed in `required`."""
         from rest_framework import serializers
 
         chosen = [self.by_key[key] for key in keys] if keys is not None else list(self.fields)
-        attrs = {spec.key: serializer_field(spec, **({"required": False} if all_optional else {})) for spec in chosen}
+        attrs = {}
+        for spec in chosen:
+            overrides = {}
+            if all_optional:
+                overrides["required"] = spec.key in set(required or ())
+            attrs[spec.key] = serializer_field(spec, **overrides)
         return type(name, (serializers.Serializer,), attrs)
 
 

@@ -11,9 +11,18 @@
 Buildings and units are read-only here: the bulk upsert is the API's only write.
 """
 
+import datetime
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -21,20 +30,22 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ModelViewPermission, problem
+from core.api import BoundedJSONParser, ModelViewPermission, problem
 from registry import access
 from registry.models import (
     CADASTRAL_CATEGORY_CHOICES,
     Building,
     EnergyClass,
     Entity,
+    IncomeBand,
     OccupancyStatus,
     Province,
     Unit,
     UnitUse,
 )
+from registry.stock import policy, selectors
 from registry.stock import services as stock
-from registry.stock.spec import UNIT_COLUMNS, UNIT_FIELDS
+from registry.stock.spec import UNIT_COLUMNS, UNIT_FIELDS, UNITS_FILE_SPEC
 from registry.stock.writer import MovesNotConfirmed
 
 MAX_BULK_UNITS = 20000
@@ -97,6 +108,10 @@ class UnitSerializer(serializers.ModelSerializer):
 
     owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
     building = UnitBuildingSerializer(read_only=True)
+    # Optional choices are "" when not given: the schema says so.
+    cadastral_category = serializers.ChoiceField(CADASTRAL_CATEGORY_CHOICES, allow_blank=True, read_only=True)
+    energy_class = serializers.ChoiceField(EnergyClass.choices, allow_blank=True, read_only=True)
+    income_band = serializers.ChoiceField(IncomeBand.choices, allow_blank=True, read_only=True)
 
     def to_representation(self, unit):
         building = unit.building
@@ -151,6 +166,23 @@ class BuildingFilter(django_filters.FilterSet):
         fields = ["province", "comune", "owner", "manager", "has_lift"]
 
 
+# Time zones in use span UTC-12:00 to UTC+14:00; PostgreSQL refuses offsets past ±15:59.
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
+class UpdatedSinceField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        moment = super().to_python(value)
+        offset = moment.utcoffset() if moment is not None else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(_("The time zone offset must be between -14:00 and +14:00."), code="invalid")
+        return moment
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UpdatedSinceField
+
+
 class UnitFilter(django_filters.FilterSet):
     province = django_filters.ChoiceFilter(field_name="building__comune__province", choices=Province.choices)
     comune = django_filters.CharFilter(field_name="building__comune__code", label="Comune ISTAT code")
@@ -162,7 +194,11 @@ class UnitFilter(django_filters.FilterSet):
     energy_class = django_filters.MultipleChoiceFilter(choices=EnergyClass.choices)
     accessible = django_filters.BooleanFilter()
     use = django_filters.ChoiceFilter(choices=UnitUse.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="units changed at or after this moment (ISO 8601, offset between -14:00 and +14:00)",
+    )
 
     class Meta:
         model = Unit
@@ -196,12 +232,58 @@ class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
         return access.scope(queryset, self.request.user, path="owner")
 
 
-# What a unit record of the bulk upsert looks like (the same columns as the file).
-_RECORD_FIELDS = {
-    column.key: serializers.CharField(required=column.required, help_text=f"{column.header}. {column.help}".strip())
-    for column in UNIT_COLUMNS
-}
-UnitRecordSerializer = inline_serializer("UnitRecord", _RECORD_FIELDS)
+# A unit record of the bulk upsert: the units file's columns, each field's schema and parser
+# taken from the specification (registry.stock.spec), so that the schema and the importer
+# agree. Only `unit_id` is required: in merge mode an omitted field keeps its stored value.
+UnitRecordSerializer = UNITS_FILE_SPEC.serializer("UnitRecord", all_optional=True, required=UNITS_FILE_SPEC.keys)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, as JSON writes them: not "yes", 1 or "on"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(_("Write true or false."), code="invalid")
+        return data
+
+
+class UnitRecordsField(serializers.ListField):
+    """The list of unit records, each a JSON object; their values are read by the units
+    file's parsers (registry.stock.spec.validate), which report every problem at once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.DictField(),
+            allow_empty=True,
+            max_length=MAX_BULK_UNITS,
+            error_messages={
+                "not_a_list": _("A list of unit records is required."),
+                "max_length": _("At most %(count)d units per call.") % {"count": MAX_BULK_UNITS},
+            },
+            **kwargs,
+        )
+
+
+class UnitBulkUpsertInput(serializers.Serializer):
+    owner = serializers.CharField(required=False, allow_blank=True, max_length=6, help_text="owner's PUSH code")
+    confirm_moves = StrictBooleanField(required=False, default=False)
+    mode = serializers.ChoiceField(
+        choices=stock.UpsertMode.choices,
+        required=False,
+        default=stock.UpsertMode.MERGE,
+        help_text=(
+            'merge (default): a record\'s omitted fields keep their stored values, null or "" clears '
+            "a field; replace: each record is a whole row of the units file, omitted fields are "
+            "written blank."
+        ),
+    )
+    units = UnitRecordsField()
+
+
+class UnitBulkUpsertSchema(UnitBulkUpsertInput):
+    """The request as the schema shows it: the records with their fields."""
+
+    units = serializers.ListField(child=UnitRecordSerializer(), max_length=MAX_BULK_UNITS)
 
 
 @extend_schema_view(
@@ -242,16 +324,13 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             "nothing is written and the answer lists every problem. `owner` (a PUSH code) is needed "
             "only by callers who act for more than one entity. Every building must lie in the "
             "owner's territory. If existing units would change Comune the call is refused with 409 "
-            "listing them, unless `confirm_moves` is true."
+            "listing them, unless `confirm_moves` is true.\n\n"
+            "`mode`: with `merge` (the default) a record's omitted fields keep the values stored for "
+            "the unit and for its building, so a record may carry only `unit_id` and the fields that "
+            "change; `null` or an empty string clears a field. With `replace` every record is a whole "
+            "row of the units file and the fields it omits are written blank. JSON bodies only."
         ),
-        request=inline_serializer(
-            "UnitBulkUpsert",
-            {
-                "owner": serializers.CharField(required=False),
-                "confirm_moves": serializers.BooleanField(required=False, default=False),
-                "units": serializers.ListField(child=UnitRecordSerializer),
-            },
-        ),
+        request={"application/json": UnitBulkUpsertSchema},
         responses={
             200: inline_serializer(
                 "UnitBulkUpsertResult",
@@ -264,25 +343,26 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
                 },
             ),
             400: OpenApiResponse(description="Invalid records: problem+json with `errors`, nothing written."),
+            401: OpenApiResponse(description="Authentication required."),
             403: OpenApiResponse(description="The caller may not change this owner's stock."),
             409: OpenApiResponse(description="Units would change Comune: problem+json listing them, nothing written."),
             413: OpenApiResponse(description="The body is larger than the limit; nothing was read."),
+            415: OpenApiResponse(description="The body is not JSON."),
         },
     )
-    @action(detail=False, methods=["post"], url_path="bulk-upsert")
+    @action(detail=False, methods=["post"], url_path="bulk-upsert", parser_classes=[BoundedJSONParser])
     def bulk_upsert(self, request):
-        records = request.data.get("units") if isinstance(request.data, dict) else None
-        if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
-            raise ValidationError({"units": [_("A list of unit records is required.")]})
-        if len(records) > MAX_BULK_UNITS:
-            raise ValidationError({"units": [_("At most %(count)d units per call.") % {"count": MAX_BULK_UNITS}]})
-        confirm_moves = request.data.get("confirm_moves", False)
-        if not isinstance(confirm_moves, bool):
-            raise ValidationError({"confirm_moves": [_("Write true or false.")]})
-        owner = self._owner(request)
+        given = UnitBulkUpsertInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        owner = self._owner(request, data.get("owner"))
         try:
             parsed, result = stock.upsert_units_from_records(
-                records=records, owner=owner, user=request.user, confirm_moves=confirm_moves
+                records=data["units"],
+                owner=owner,
+                user=request.user,
+                confirm_moves=data["confirm_moves"],
+                mode=data["mode"],
             )
         except MovesNotConfirmed as refused:
             body = problem(
@@ -330,15 +410,14 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
             }
         )
 
-    def _owner(self, request) -> Entity:
-        owners = stock.owners_for_import(request.user)
-        code = request.data.get("owner")
+    def _owner(self, request, code: str | None) -> Entity:
+        owners = policy.owners_writable_by(request.user)
         if code:
-            owner = owners.filter(code=str(code)).first()
+            owner = owners.filter(code=code).first()
             if owner is None:
                 raise PermissionDenied(_("You cannot change the stock of this owner."))
             return owner
-        if access.is_regional(request.user):
+        if policy.must_name_owner(request.user):
             raise ValidationError({"owner": [_("Say which owner the units belong to.")]})
         candidates = list(owners[:2])
         if not candidates:
@@ -350,6 +429,15 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return candidates[0]
 
 
+class StockCountsFilter(serializers.Serializer):
+    province = serializers.ChoiceField(
+        choices=Province.choices, required=False, allow_blank=True, help_text="Only this province (its code)."
+    )
+    comune = serializers.CharField(
+        required=False, allow_blank=True, max_length=6, help_text="Only this Comune (its ISTAT code)."
+    )
+
+
 class StockCountsView(APIView):
     """Open data: how many public-housing units each Comune has, by occupancy status."""
 
@@ -358,20 +446,29 @@ class StockCountsView(APIView):
 
     @extend_schema(
         summary="Units per Comune and status (open data)",
-        responses=inline_serializer(
-            "StockCount",
-            {
-                "comune": serializers.CharField(),
-                "comune_name": serializers.CharField(),
-                "status": serializers.CharField(),
-                "units": serializers.IntegerField(),
-            },
-            many=True,
-        ),
+        parameters=[
+            OpenApiParameter("province", str, enum=Province.values, description="Only this province (its code)."),
+            OpenApiParameter("comune", str, description="Only this Comune (its ISTAT code, e.g. 072006)."),
+        ],
+        responses={
+            200: inline_serializer(
+                "StockCount",
+                {
+                    "comune": serializers.CharField(),
+                    "comune_name": serializers.CharField(),
+                    "status": serializers.ChoiceField(OccupancyStatus.choices),
+                    "units": serializers.IntegerField(),
+                },
+                many=True,
+            ),
+            400: OpenApiResponse(description="An unknown province: problem+json."),
+        },
     )
     def get(self, request):
-        province = request.query_params.get("province") or ""
-        if province and province not in Province.values:
-            raise ValidationError({"province": [_("Unknown province.")]})
-        comune = request.query_params.get("comune") or ""
-        return Response(stock.cached_counts(province=province, comune=comune))
+        given = StockCountsFilter(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        return Response(
+            selectors.cached_counts(
+                province=given.validated_data.get("province") or "", comune=given.validated_data.get("comune") or ""
+            )
+        )

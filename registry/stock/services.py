@@ -2,12 +2,10 @@
 from the stock. Callable alike from the admin, the API and management commands."""
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -16,8 +14,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.log_actions import log
 
-from core.tabular import CellProblem, FileRefused, SpreadsheetTooLarge, check_spreadsheet_limits, read_table
-from registry import access
+from core.tabular import CellProblem, FileRefused, SpreadsheetTooLarge, check_spreadsheet_limits, read_table, shown
 from registry.models import (
     Building,
     ChangeSource,
@@ -29,31 +26,12 @@ from registry.models import (
     StockSnapshot,
     Unit,
 )
+from registry.stock import policy, selectors
 from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, validate
-from registry.stock.writer import MovesNotConfirmed, WriteResult, stock_changed, stock_version, write_stock
+from registry.stock.writer import MovesNotConfirmed, WriteResult, stock_changed, write_stock
 
-IMPORT_PERMISSION = "registry.add_unit"
-
-
-def owners_for_import(user):
-    """The entities whose stock this user may load: their own ARCA or Comune (or any, for
-    the Region), provided they hold the permission to add units."""
-    if not user.has_perm(IMPORT_PERMISSION):
-        return Entity.objects.none()
-    return access.scope(Entity.objects.exclude(kind="region"), user, path="", for_edit=True).order_by("name")
-
-
-def check_can_write_stock(user, owner: Entity) -> None:
-    if not (user.has_perm(IMPORT_PERMISSION) and access.can_edit(user, owner.pk)) or owner.kind == "region":
-        raise PermissionDenied(_("You cannot change the stock of %(owner)s.") % {"owner": owner})
-
-
-def check_can_write_stock_silently(user, owner: Entity) -> bool:
-    try:
-        check_can_write_stock(user, owner)
-    except PermissionDenied:
-        return False
-    return True
+# Imported for callers of the public counts before they moved to the selectors.
+cached_counts = selectors.cached_counts
 
 
 # --- imports ------------------------------------------------------------------------
@@ -71,7 +49,7 @@ def create_import_job(
     Refuses files over the size limits (the upload's bytes, and what a workbook declares it
     unpacks to: core.tabular.check_spreadsheet_limits) and owners the user may not write
     for. `confirm_moves`: the officer accepts that units change Comune."""
-    check_can_write_stock(uploaded_by, owner)
+    policy.require_write_stock(uploaded_by, owner)
     if uploaded_file.size > max_import_bytes():
         from django.template.defaultfilters import filesizeformat
 
@@ -119,7 +97,7 @@ def pending_moves(job: ImportJob) -> list:
 
 def confirm_import_moves(*, job: ImportJob, user) -> ImportJob:
     """After reading which units would change Comune, import the file with those moves."""
-    check_can_write_stock(user, job.owner)
+    policy.require_write_stock(user, job.owner)
     if not pending_moves(job):
         raise ValidationError(_("This import has no moves waiting for confirmation."), code="state")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PENDING, processed_rows=0, finished_at=None)
@@ -130,7 +108,7 @@ def confirm_import_moves(*, job: ImportJob, user) -> ImportJob:
 
 def import_only_valid_rows(*, job: ImportJob, user) -> ImportJob:
     """After reading the report of an invalid file, import its valid rows."""
-    check_can_write_stock(user, job.owner)
+    policy.require_write_stock(user, job.owner)
     if job.status != ImportStatus.INVALID:
         raise ValidationError(_("Only a file with errors can be imported partially."), code="state")
     ImportJob.objects.filter(pk=job.pk).update(
@@ -281,35 +259,104 @@ def import_file(
 # --- API bulk upsert ----------------------------------------------------------------
 
 
-def upsert_units_from_records(
-    *, records: list[dict], owner: Entity, user, confirm_moves=False
-) -> tuple[ParsedFile, WriteResult | None]:
-    """The API's bulk upsert: `records` use the same keys as the units file (see
-    registry.stock.spec.UNIT_COLUMNS); all-or-nothing, same validation as a file. Raises
-    MovesNotConfirmed when units would change Comune and `confirm_moves` is not set."""
-    from core.tabular import Table
-    from registry.stock.spec import UNIT_COLUMNS
+class UpsertMode:
+    """What a record's omitted fields mean in the API's bulk upsert."""
 
-    check_can_write_stock(user, owner)
-    keys = [column.key for column in UNIT_COLUMNS]
+    MERGE = "merge"  # an omitted field keeps the stored value; null or "" clears it
+    REPLACE = "replace"  # the record is the whole unit: an omitted field is blank, as in a file
+    choices = (MERGE, REPLACE)
+
+
+def upsert_units_from_records(
+    *, records: list[dict], owner: Entity, user, confirm_moves=False, mode: str = UpsertMode.MERGE
+) -> tuple[ParsedFile, WriteResult | None]:
+    """The API's bulk upsert: `records` use the same keys as the units file
+    (registry.stock.spec.UNITS_FILE_SPEC); all-or-nothing, same validation as a file.
+
+    With `mode` MERGE (the default) a record's omitted fields keep the values stored for its
+    unit and for the building it names (or, without `building_id`, the building it is in):
+    a record with only the keys changes nothing. With REPLACE each record is the whole row
+    of a file, and omitted fields are written blank. Raises MovesNotConfirmed when units
+    would change Comune and `confirm_moves` is not set."""
+    from core.tabular import Table
+    from registry.stock.spec import UNITS_FILE_SPEC
+
+    policy.require_write_stock(user, owner)
+    keys = [spec.key for spec in UNITS_FILE_SPEC.fields]
     unknown = sorted({key for record in records for key in record} - set(keys))
     if unknown:
         parsed = ParsedFile(total_rows=len(records))
         parsed.errors.append(CellProblem(0, ", ".join(unknown), "", _("Unknown fields.")))
         return parsed, None
-    rows = [[_api_cell(record.get(key)) for key in keys] for record in records]
-    table = Table(headers=[column.header for column in UNIT_COLUMNS], rows=rows, first_data_row=1, format="api")
+    not_single = [
+        CellProblem(number, UNITS_FILE_SPEC[key].header, shown(value), _("A single value is expected here."))
+        for number, record in enumerate(records, start=1)
+        for key, value in record.items()
+        if isinstance(value, (dict, list))
+    ]
+    if not_single:
+        parsed = ParsedFile(total_rows=len(records))
+        parsed.errors.extend(not_single)
+        parsed.error_rows.update(problem.row for problem in not_single)
+        return parsed, None
+    if mode == UpsertMode.MERGE:
+        stored = _stored_records(records, owner)
+        records = [{**stored.get(number, {}), **record} for number, record in enumerate(records)]
+    rows = [[record.get(key) for key in keys] for record in records]
+    table = Table(headers=UNITS_FILE_SPEC.headers, rows=rows, first_data_row=1, format="api")
     parsed = validate(table, owner)
     if parsed.errors:
         return parsed, None
     return parsed, write_stock(parsed, owner, user=user, source=ChangeSource.API, confirm_moves=confirm_moves)
 
 
-def _api_cell(value):
-    # JSON numbers and booleans are accepted as they are; the parsers read them.
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)
+def _stored_records(records: list[dict], owner: Entity) -> dict[int, dict]:
+    """For each record (by position) that names a stored unit or building of `owner`, their
+    stored values by record key, as the parsers read them (Python values)."""
+    from core.tabular import as_text
+    from registry.stock.spec import BUILDING_SPEC, UNIT_SPEC
+
+    prefix = owner.code + "-"
+
+    def local(value):
+        if value is None or isinstance(value, (bool, dict, list)):
+            return None
+        text_value = as_text(value)
+        return text_value[len(prefix) :] if text_value.startswith(prefix) else text_value
+
+    unit_ids = {local(record.get("unit_id")) for record in records} - {None}
+    units = {
+        unit.local_id: unit
+        for unit in Unit.objects.filter(owner=owner, local_id__in=unit_ids).select_related("building")
+    }
+    building_ids = {local(record.get("building_id")) for record in records} | {
+        unit.building.local_id for unit in units.values()
+    }
+    buildings = {
+        building.local_id: building
+        for building in Building.objects.filter(owner=owner, local_id__in=building_ids - {None}).select_related(
+            "comune", "manager"
+        )
+    }
+    unit_fields = UNIT_SPEC.fields[1:]
+    stored = {}
+    for number, record in enumerate(records):
+        unit = units.get(local(record.get("unit_id")))
+        building_id = local(record.get("building_id")) if "building_id" in record else None
+        if building_id is None and unit is not None:
+            building_id = unit.building.local_id
+        building = buildings.get(building_id)
+        values = {}
+        if building is not None:
+            values.update(
+                (spec.key, spec.value_of(building) if spec.value_of else getattr(building, spec.stored_as))
+                for spec in BUILDING_SPEC.fields
+            )
+        if unit is not None:
+            values.update((spec.key, getattr(unit, spec.stored_as)) for spec in unit_fields)
+        if values:
+            stored[number] = values
+    return stored
 
 
 # --- single edits from the admin ------------------------------------------------------
@@ -352,8 +399,7 @@ SNAPSHOT_DIMENSIONS = ("owner_id", "building__comune_id", "status", "use", "ener
 def take_snapshot(*, reference_date: date, taken_by) -> StockSnapshot:
     """Freeze the stock as it is now under a reference date (normally 31 December).
     One snapshot per date; it is never changed afterwards. Regional administrators only."""
-    if not (access.is_regional(taken_by) and taken_by.has_perm("registry.take_stocksnapshot")):
-        raise PermissionDenied(_("Only the Region takes snapshots of the stock."))
+    policy.require_take_snapshot(taken_by)
     if StockSnapshot.objects.filter(reference_date=reference_date).exists():
         raise ValidationError(
             _("A snapshot at %(date)s already exists and cannot be replaced.")
@@ -391,100 +437,6 @@ def take_snapshot(*, reference_date: date, taken_by) -> StockSnapshot:
         )
         log(instance=snapshot, action="push.snapshot.taken", user=taken_by)
     return snapshot
-
-
-@dataclass
-class Comparison:
-    dimension: str
-    rows: list  # (key, label, then, now, difference)
-
-
-def _live_counts(dimension: str, user) -> dict:
-    field = {"status": "status", "owner": "owner_id", "comune": "building__comune_id"}[dimension]
-    units = access.scope(Unit.objects.all(), user, path="owner")
-    return dict(units.values_list(field).annotate(n=Count("id")).order_by())
-
-
-def _snapshot_counts(snapshot: StockSnapshot, dimension: str, user) -> dict:
-    field = {"status": "status", "owner": "owner_id", "comune": "comune_id"}[dimension]
-    cells = access.scope(snapshot.cells.all(), user, path="owner")
-    return dict(cells.values_list(field).annotate(n=Sum("units")).order_by())
-
-
-def compare_with_today(snapshot: StockSnapshot, dimension: str, user) -> Comparison:
-    """Units by status, owner or Comune: at the snapshot's date against today, within what
-    the user may see."""
-    then, now = _snapshot_counts(snapshot, dimension, user), _live_counts(dimension, user)
-    keys = sorted(set(then) | set(now), key=lambda key: str(key))
-    labels = _labels(dimension, keys)
-    rows = [
-        (key, labels.get(key, key), then.get(key, 0), now.get(key, 0), now.get(key, 0) - then.get(key, 0))
-        for key in keys
-    ]
-    rows.sort(key=lambda row: str(row[1]))
-    return Comparison(dimension=dimension, rows=rows)
-
-
-def compare_snapshots(older: StockSnapshot, newer: StockSnapshot, dimension: str, user) -> Comparison:
-    then, now = _snapshot_counts(older, dimension, user), _snapshot_counts(newer, dimension, user)
-    keys = sorted(set(then) | set(now), key=lambda key: str(key))
-    labels = _labels(dimension, keys)
-    rows = [
-        (key, labels.get(key, key), then.get(key, 0), now.get(key, 0), now.get(key, 0) - then.get(key, 0))
-        for key in keys
-    ]
-    rows.sort(key=lambda row: str(row[1]))
-    return Comparison(dimension=dimension, rows=rows)
-
-
-def _labels(dimension: str, keys) -> dict:
-    from registry.models import OccupancyStatus
-
-    if dimension == "status":
-        return {key: str(OccupancyStatus(key).label) for key in keys if key in OccupancyStatus.values}
-    return {entity.pk: str(entity) for entity in Entity.objects.filter(pk__in=keys)}
-
-
-# --- public aggregates ----------------------------------------------------------------
-
-
-def counts_by_comune_and_status():
-    """Open data: units per Comune and status. No unit-level or household data."""
-    return (
-        Unit.objects.values("building__comune__code", "building__comune__name", "status")
-        .annotate(units=Count("id"))
-        .order_by("building__comune__code", "status")
-    )
-
-
-COUNTS_CACHE_SECONDS = 24 * 3600  # a backstop only: every register write changes the key
-
-
-def cached_counts(*, province: str = "", comune: str = "") -> list[dict]:
-    """The open counts, filtered, from the shared cache. The key carries the register's
-    data version (stock_writer.stock_version), read before the data: a write made after
-    that read changes the version, so a result is never served once the data changed."""
-    version = stock_version()
-    digest = hashlib.sha256(f"{province}\x00{comune}".encode()).hexdigest()[:32]
-    key = f"push:stock-counts:{version}:{digest}"
-    rows = cache.get(key)
-    if rows is None:
-        queryset = counts_by_comune_and_status()
-        if province:
-            queryset = queryset.filter(building__comune__province=province)
-        if comune:
-            queryset = queryset.filter(building__comune__code=comune)
-        rows = [
-            {
-                "comune": row["building__comune__code"],
-                "comune_name": row["building__comune__name"],
-                "status": row["status"],
-                "units": row["units"],
-            }
-            for row in queryset
-        ]
-        cache.set(key, rows, COUNTS_CACHE_SECONDS)
-    return rows
 
 
 # --- exports in the background ------------------------------------------------------

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.models import PropertyChange, SnapshotCell, StockSnapshot, Unit
+from registry.stock import selectors
 from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI
 
@@ -74,7 +75,7 @@ def test_a_change_after_the_snapshot_leaves_its_figures_unchanged(entities, regi
     assert list(SnapshotCell.objects.filter(snapshot=snapshot).order_by("pk").values()) == before_cells
     comparison = dict(
         (key, (then, now))
-        for key, _label, then, now, _diff in stock.compare_with_today(snapshot, "status", region_admin).rows
+        for key, _label, then, now, _diff in selectors.compare_with_today(snapshot, "status", region_admin).rows
     )
     assert comparison["let"][0] == let_before
     assert comparison["let"][1] == Unit.objects.filter(status="let").count()
@@ -88,10 +89,10 @@ def test_snapshot_counts_by_owner_and_comune_add_up(entities, region_admin, load
     load_stock(BARI, 15)
     snapshot = stock.take_snapshot(reference_date=END_OF_2025, taken_by=region_admin)
     by_owner = {
-        label: then for _key, label, then, _now, _diff in stock.compare_with_today(snapshot, "owner", region_admin).rows
+        label: then for _key, label, then, _now, _diff in selectors.compare_with_today(snapshot, "owner", region_admin).rows
     }
     assert by_owner == {"ARCA Sud Salento": 25, "Comune di Bari": 15}
-    by_comune = stock.compare_with_today(snapshot, "comune", region_admin).rows
+    by_comune = selectors.compare_with_today(snapshot, "comune", region_admin).rows
     assert sum(row[2] for row in by_comune) == 40
 
 

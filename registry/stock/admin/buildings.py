@@ -1,0 +1,112 @@
+"""The building list and the building's admin."""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+
+from registry.models import (
+    Building,
+    Unit,
+)
+from registry.scoped_admin import ScopedModelAdmin
+from registry.stock.admin.common import (
+    ComuneSelectFilter,
+    HistoryInspectView,
+    ManagerSelectFilter,
+    NoCreateNoDeletePermissionHelper,
+    OwnerSelectFilter,
+    ProvinceFilter,
+    RecordingEditView,
+)
+from registry.stock.admin.forms import BuildingForm
+
+# --- buildings ----------------------------------------------------------------------
+
+
+class BuildingAdmin(ScopedModelAdmin):
+    model = Building
+    menu_label = gettext_lazy("Buildings")
+    menu_icon = "table"
+    entity_path = "owner"
+    permission_helper_class = NoCreateNoDeletePermissionHelper
+    edit_view_class = RecordingEditView
+    inspect_view_class = HistoryInspectView
+    inspect_template_name = "registry/admin/building_inspect.html"
+    list_display = ("local_id", "street", "street_number", "comune", "owner", "manager", "unit_count")
+    list_filter = (
+        ProvinceFilter,
+        ("comune", ComuneSelectFilter),
+        ("owner", OwnerSelectFilter),
+        ("manager", ManagerSelectFilter),
+        "has_lift",
+    )
+    search_fields = ("local_id", "street", "cadastral_sheet", "cadastral_parcel", "neighbourhood")
+    list_select_related = ("comune", "owner", "manager")
+    list_per_page = 50
+    ordering = ("owner__code", "local_id")
+    list_export = (
+        "local_id",
+        "owner",
+        "manager",
+        "comune",
+        "street",
+        "street_number",
+        "postcode",
+        "neighbourhood",
+        "latitude",
+        "longitude",
+        "cadastral_section",
+        "cadastral_sheet",
+        "cadastral_parcel",
+        "year_built",
+        "last_renovation_year",
+        "floors",
+        "has_lift",
+        "declared_units",
+        "financing_programme",
+    )
+    export_filename = "fabbricati"
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("manager"),
+                FieldRowPanel([FieldPanel("street"), FieldPanel("street_number"), FieldPanel("postcode")]),
+                FieldRowPanel([FieldPanel("neighbourhood"), FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=gettext_lazy("Location and management"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("cadastral_section"), FieldPanel("cadastral_sheet"), FieldPanel("cadastral_parcel")]
+                )
+            ],
+            heading=gettext_lazy("Cadastre"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("year_built"), FieldPanel("last_renovation_year"), FieldPanel("floors")]),
+                FieldRowPanel([FieldPanel("has_lift"), FieldPanel("declared_units")]),
+                FieldPanel("financing_programme"),
+            ],
+            heading=gettext_lazy("Characteristics"),
+        ),
+    ]
+    edit_handler = ObjectList(panels, base_form_class=BuildingForm)
+
+    def get_queryset(self, request):
+        # A correlated subquery, computed only for the rows of the page shown.
+        units = (
+            Unit.objects.filter(building=OuterRef("pk"))
+            .order_by()
+            .values("building")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(unit_total=Subquery(units))
+
+    def unit_count(self, obj):
+        return obj.unit_total
+
+    unit_count.short_description = gettext_lazy("units")
+    unit_count.admin_order_field = "unit_total"

@@ -1,0 +1,113 @@
+"""Reads of the property register shared by the admin, the API and the dashboards: counts
+by Comune and status (open data, cached), a snapshot's figures against today or against
+another snapshot, and the snapshots around a date. Every read that concerns owners' stock
+takes the person asking and applies the access rule (registry.access.scope)."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Sum
+
+from registry import access
+from registry.models import Entity, OccupancyStatus, StockSnapshot, Unit
+from registry.stock.writer import stock_version
+
+# --- comparisons of counts ------------------------------------------------------------
+
+COMPARISON_DIMENSIONS = ("status", "owner", "comune")
+_LIVE_FIELD = {"status": "status", "owner": "owner_id", "comune": "building__comune_id"}
+_SNAPSHOT_FIELD = {"status": "status", "owner": "owner_id", "comune": "comune_id"}
+
+
+@dataclass
+class Comparison:
+    dimension: str
+    rows: list  # (key, label, then, now, difference), by label
+
+
+def live_counts(dimension: str, user) -> dict:
+    """Units today by status, owner or Comune, within what `user` may see."""
+    units = access.scope(Unit.objects.all(), user, path="owner")
+    return dict(units.values_list(_LIVE_FIELD[dimension]).annotate(n=Count("id")).order_by())
+
+
+def snapshot_counts(snapshot: StockSnapshot, dimension: str, user) -> dict:
+    """Units at the snapshot's date by status, owner or Comune, within what `user` may see."""
+    cells = access.scope(snapshot.cells.all(), user, path="owner")
+    return dict(cells.values_list(_SNAPSHOT_FIELD[dimension]).annotate(n=Sum("units")).order_by())
+
+
+def compare(older: StockSnapshot, newer: StockSnapshot | None, dimension: str, user) -> Comparison:
+    """Units by `dimension` at `older`'s date against `newer`'s (None: today), within what
+    `user` may see: one row per key found in either, with the difference."""
+    then = snapshot_counts(older, dimension, user)
+    now = live_counts(dimension, user) if newer is None else snapshot_counts(newer, dimension, user)
+    keys = sorted(set(then) | set(now), key=str)
+    labels = _labels(dimension, keys)
+    rows = [
+        (key, labels.get(key, key), then.get(key, 0), now.get(key, 0), now.get(key, 0) - then.get(key, 0))
+        for key in keys
+    ]
+    rows.sort(key=lambda row: str(row[1]))
+    return Comparison(dimension=dimension, rows=rows)
+
+
+def compare_with_today(snapshot: StockSnapshot, dimension: str, user) -> Comparison:
+    return compare(snapshot, None, dimension, user)
+
+
+def _labels(dimension: str, keys) -> dict:
+    if dimension == "status":
+        return {key: str(OccupancyStatus(key).label) for key in keys if key in OccupancyStatus.values}
+    return {entity.pk: str(entity) for entity in Entity.objects.filter(pk__in=keys)}
+
+
+def previous_snapshot(snapshot: StockSnapshot) -> StockSnapshot | None:
+    return StockSnapshot.objects.filter(reference_date__lt=snapshot.reference_date).order_by("-reference_date").first()
+
+
+def visible_units_in_snapshot(snapshot: StockSnapshot, user) -> int:
+    """How many of the snapshot's units `user` may see (an owner: their own)."""
+    return access.scope(snapshot.cells.all(), user, path="owner").aggregate(n=Sum("units"))["n"] or 0
+
+
+# --- public aggregates ------------------------------------------------------------------
+
+
+def counts_by_comune_and_status(*, province: str = "", comune: str = ""):
+    """Open data: units per Comune and status, optionally of one province (its code) or one
+    Comune (its ISTAT code). No unit-level or household data."""
+    queryset = Unit.objects.values("building__comune__code", "building__comune__name", "status").annotate(
+        units=Count("id")
+    )
+    if province:
+        queryset = queryset.filter(building__comune__province=province)
+    if comune:
+        queryset = queryset.filter(building__comune__code=comune)
+    return queryset.order_by("building__comune__code", "status")
+
+
+COUNTS_CACHE_SECONDS = 24 * 3600  # a backstop only: every register write changes the key
+
+
+def cached_counts(*, province: str = "", comune: str = "") -> list[dict]:
+    """The open counts, filtered, from the shared cache. The key carries the register's
+    data version (registry.stock.writer.stock_version), read before the data: a write made
+    after that read changes the version, so a result is never served once the data changed."""
+    version = stock_version()
+    digest = hashlib.sha256(f"{province}\x00{comune}".encode()).hexdigest()[:32]
+    key = f"push:stock-counts:{version}:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            {
+                "comune": row["building__comune__code"],
+                "comune_name": row["building__comune__name"],
+                "status": row["status"],
+                "units": row["units"],
+            }
+            for row in counts_by_comune_and_status(province=province, comune=comune)
+        ]
+        cache.set(key, rows, COUNTS_CACHE_SECONDS)
+    return rows
