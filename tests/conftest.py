@@ -20,6 +20,37 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def english():
+    """Messages asserted in their source language, whatever the Italian catalogue says."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def api():
+    """An anonymous client of the API (force_authenticate it to act as someone)."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """PUSH behind one reverse proxy that appends the client's address to X-Forwarded-For."""
+    settings.PUSH_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.PUSH_TRUSTED_PROXY_COUNT = 1
+
+
+@pytest.fixture
+def region_admin_client(client, region_admin):
+    """The test client signed in as a regional administrator."""
+    client.force_login(region_admin)
+    return client
+
+
+@pytest.fixture
 def entities(db):
     """The real register: the Region, 5 ARCA and 257 Comuni."""
     load_reference_entities()

@@ -7,7 +7,6 @@ from unittest import mock
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from registry.models import AccreditationRequest, AccreditationState, Area, Entity, Membership, RequestStatus, Role
-from tests.conftest import BARI, LECCE
+from tests.conftest import BARI
 from tests.factories import valid_fiscal_code
 from tests.helpers import assert_refused_by_admin
 
@@ -45,11 +44,6 @@ def post_request(client, data, upload):
 
 def error_codes(response, field):
     return [error.code for error in response.context["form"].errors.as_data().get(field, [])]
-
-
-@pytest.fixture
-def lecce(entities):
-    return entities[LECCE]
 
 
 def test_public_form_renders_in_italian(client, entities):
@@ -331,13 +325,8 @@ def test_the_sent_page_cannot_be_opened_without_sending(client, entities):
 
 
 @pytest.fixture
-def behind_proxy(settings):
-    settings.PUSH_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
-    settings.PUSH_TRUSTED_PROXY_COUNT = 1
+def three_requests_an_hour(behind_proxy, settings):
     settings.PUSH_ACCREDITATION_REQUESTS_PER_HOUR = 3
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def post_from(address, data, upload):
@@ -348,7 +337,9 @@ def post_from(address, data, upload):
     )
 
 
-def test_the_throttle_refuses_the_request_beyond_the_limit_from_one_client_address(behind_proxy, lecce, pdf_file):
+def test_the_throttle_refuses_the_request_beyond_the_limit_from_one_client_address(
+    three_requests_an_hour, lecce, pdf_file
+):
     for n in range(3):
         response = post_from("203.0.113.7", form_data(lecce, email=f"persona{n}@example.it"), pdf_file())
         assert response.status_code == 302
@@ -363,7 +354,7 @@ def test_the_throttle_refuses_the_request_beyond_the_limit_from_one_client_addre
     assert AccreditationRequest.objects.count() == 4
 
 
-def test_the_refusal_says_why_in_the_visitors_language(behind_proxy, lecce, pdf_file):
+def test_the_refusal_says_why_in_the_visitors_language(three_requests_an_hour, lecce, pdf_file):
     client = Client(REMOTE_ADDR="10.0.0.1")
     for n in range(4):
         response = client.post(
@@ -375,7 +366,7 @@ def test_the_refusal_says_why_in_the_visitors_language(behind_proxy, lecce, pdf_
     assert "Too many requests from your connection: try again in an hour." in response.content.decode()
 
 
-def test_a_throttled_request_is_refused_before_its_upload_is_parsed(behind_proxy, lecce, pdf_file):
+def test_a_throttled_request_is_refused_before_its_upload_is_parsed(three_requests_an_hour, lecce, pdf_file):
     for n in range(3):
         post_from("203.0.113.9", form_data(lecce, email=f"q{n}@example.it"), pdf_file())
 

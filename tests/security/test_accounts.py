@@ -9,16 +9,11 @@ from django.urls import reverse
 
 from registry.models import Role
 from tests.conftest import REGION
-from tests.factories import UserFactory, member
+from tests.factories import member
 from tests.helpers import assert_refused_by_admin
 
 PASSWORD = "secret-pass-123"
 NEW_PASSWORD = "Password-Presa-2026"
-
-
-@pytest.fixture
-def superuser(entities):
-    return UserFactory(is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
@@ -27,12 +22,6 @@ def powerful_group(db):
     group = Group.objects.create(name="Tutti i permessi")
     group.permissions.set(Permission.objects.all())
     return group
-
-
-@pytest.fixture
-def admin_client(client, region_admin):
-    client.force_login(region_admin)
-    return client
 
 
 def edit_url(user):
@@ -55,11 +44,11 @@ def escalation(group):
     return {"is_superuser": "on", "groups": [group.pk], "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
 
 
-def test_a_regional_administrator_cannot_touch_a_superusers_account(admin_client, superuser, powerful_group):
+def test_a_regional_administrator_cannot_touch_a_superusers_account(region_admin_client, superuser, powerful_group):
     before = (superuser.password, superuser.email)
 
-    page = admin_client.get(edit_url(superuser))
-    response = admin_client.post(
+    page = region_admin_client.get(edit_url(superuser))
+    response = region_admin_client.post(
         edit_url(superuser), edit_data(superuser, email="presa@example.it", **escalation(powerful_group))
     )
 
@@ -72,11 +61,11 @@ def test_a_regional_administrator_cannot_touch_a_superusers_account(admin_client
 
 
 def test_a_regional_administrator_cannot_make_an_officer_superuser_nor_choose_groups_nor_set_the_password(
-    admin_client, bari_officer, powerful_group
+    region_admin_client, bari_officer, powerful_group
 ):
     groups_before = set(bari_officer.groups.values_list("name", flat=True))
 
-    response = admin_client.post(
+    response = region_admin_client.post(
         edit_url(bari_officer), edit_data(bari_officer, first_name="Rinominato", **escalation(powerful_group))
     )
 
@@ -88,15 +77,17 @@ def test_a_regional_administrator_cannot_make_an_officer_superuser_nor_choose_gr
     assert bari_officer.check_password(PASSWORD)
 
 
-def test_the_editor_offers_no_superuser_flag_groups_or_password_to_a_regional_administrator(admin_client, bari_officer):
-    form = admin_client.get(edit_url(bari_officer)).context["form"]
+def test_the_editor_offers_no_superuser_flag_groups_or_password_to_a_regional_administrator(
+    region_admin_client, bari_officer
+):
+    form = region_admin_client.get(edit_url(bari_officer)).context["form"]
     assert set(form.fields) == {"username", "email", "first_name", "last_name", "is_active"}
 
 
-def test_a_regional_administrator_cannot_put_themselves_in_a_group(admin_client, region_admin, powerful_group):
+def test_a_regional_administrator_cannot_put_themselves_in_a_group(region_admin_client, region_admin, powerful_group):
     groups_before = set(region_admin.groups.values_list("name", flat=True))
 
-    admin_client.post(edit_url(region_admin), edit_data(region_admin, **escalation(powerful_group)))
+    region_admin_client.post(edit_url(region_admin), edit_data(region_admin, **escalation(powerful_group)))
 
     region_admin.refresh_from_db()
     assert set(region_admin.groups.values_list("name", flat=True)) == groups_before
@@ -104,20 +95,20 @@ def test_a_regional_administrator_cannot_put_themselves_in_a_group(admin_client,
     assert region_admin.check_password(PASSWORD)
 
 
-def test_a_regional_administrator_cannot_edit_another_administrators_account(admin_client, entities):
+def test_a_regional_administrator_cannot_edit_another_administrators_account(region_admin_client, entities):
     colleague = member(REGION, Role.ADMINISTRATOR)
 
-    response = admin_client.post(edit_url(colleague), edit_data(colleague, email="presa@example.it"))
+    response = region_admin_client.post(edit_url(colleague), edit_data(colleague, email="presa@example.it"))
 
     assert_refused_by_admin(response)
     colleague.refresh_from_db()
     assert colleague.email != "presa@example.it"
 
 
-def test_a_deactivated_administrator_is_still_out_of_a_peers_reach(admin_client, entities):
+def test_a_deactivated_administrator_is_still_out_of_a_peers_reach(region_admin_client, entities):
     colleague = member(REGION, Role.ADMINISTRATOR, is_active=False)
 
-    response = admin_client.post(edit_url(colleague), edit_data(colleague, email="presa@example.it"))
+    response = region_admin_client.post(edit_url(colleague), edit_data(colleague, email="presa@example.it"))
 
     assert_refused_by_admin(response)
     colleague.refresh_from_db()
@@ -125,12 +116,12 @@ def test_a_deactivated_administrator_is_still_out_of_a_peers_reach(admin_client,
 
 
 def test_a_user_created_by_a_regional_administrator_has_no_superuser_flag_groups_or_known_password(
-    admin_client, powerful_group
+    region_admin_client, powerful_group
 ):
-    form = admin_client.get(reverse("wagtailusers_users:add")).context["form"]
+    form = region_admin_client.get(reverse("wagtailusers_users:add")).context["form"]
     assert set(form.fields) == {"username", "email", "first_name", "last_name"}
 
-    response = admin_client.post(
+    response = region_admin_client.post(
         reverse("wagtailusers_users:add"),
         {
             "username": "nuovo.utente",
@@ -148,22 +139,22 @@ def test_a_user_created_by_a_regional_administrator_has_no_superuser_flag_groups
     assert not created.has_usable_password()
 
 
-def test_the_bulk_assign_role_action_is_refused(admin_client, bari_officer, region_admin, powerful_group):
+def test_the_bulk_assign_role_action_is_refused(region_admin_client, bari_officer, region_admin, powerful_group):
     url = reverse("wagtail_bulk_action", args=["registry", "user", "assign_role"])
     query = f"?id={bari_officer.pk}&id={region_admin.pk}&next=/admin/users/"
 
-    response = admin_client.post(url + query, {"role": powerful_group.pk})
+    response = region_admin_client.post(url + query, {"role": powerful_group.pk})
 
     assert_refused_by_admin(response)
     assert not powerful_group.user_set.exists()
 
 
-def test_the_bulk_deactivation_skips_accounts_out_of_reach(admin_client, superuser, bari_officer, entities):
+def test_the_bulk_deactivation_skips_accounts_out_of_reach(region_admin_client, superuser, bari_officer, entities):
     colleague = member(REGION, Role.ADMINISTRATOR)
     url = reverse("wagtail_bulk_action", args=["registry", "user", "set_active_state"])
     query = f"?id={superuser.pk}&id={colleague.pk}&id={bari_officer.pk}&next=/admin/users/"
 
-    admin_client.post(url + query, {"mark_as_active": "False"})
+    region_admin_client.post(url + query, {"mark_as_active": "False"})
 
     superuser.refresh_from_db()
     colleague.refresh_from_db()
@@ -171,9 +162,11 @@ def test_the_bulk_deactivation_skips_accounts_out_of_reach(admin_client, superus
     assert (superuser.is_active, colleague.is_active, bari_officer.is_active) == (True, True, False)
 
 
-def test_the_group_editor_is_closed_to_a_regional_administrator(admin_client, powerful_group, region_admin):
-    created = admin_client.post(reverse("wagtailusers_groups:add"), {"name": "Gruppo pirata"})
-    edited = admin_client.post(reverse("wagtailusers_groups:edit", args=[powerful_group.pk]), {"name": "Rinominato"})
+def test_the_group_editor_is_closed_to_a_regional_administrator(region_admin_client, powerful_group, region_admin):
+    created = region_admin_client.post(reverse("wagtailusers_groups:add"), {"name": "Gruppo pirata"})
+    edited = region_admin_client.post(
+        reverse("wagtailusers_groups:edit", args=[powerful_group.pk]), {"name": "Rinominato"}
+    )
 
     assert_refused_by_admin(created)
     assert_refused_by_admin(edited)
@@ -197,8 +190,8 @@ def test_a_superuser_still_manages_superusers_and_passwords(client, superuser, b
     assert bari_officer.check_password(NEW_PASSWORD)
 
 
-def test_the_users_list_links_only_the_accounts_within_reach(admin_client, superuser, bari_officer):
-    response = admin_client.get(reverse("wagtailusers_users:index"))
+def test_the_users_list_links_only_the_accounts_within_reach(region_admin_client, superuser, bari_officer):
+    response = region_admin_client.get(reverse("wagtailusers_users:index"))
 
     assert response.status_code == 200
     html = response.content.decode()

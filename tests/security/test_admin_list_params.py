@@ -24,7 +24,7 @@ from calls.models import Applicant, Call, CallState, CallType, Submission
 from registry.models import AccreditationRequest, Area, Entity, Role
 from registry.scoped_admin import ItalianExportIndexView
 from tests.conftest import LECCE, REGION
-from tests.factories import UserFactory, member, valid_fiscal_code
+from tests.factories import member, valid_fiscal_code
 from tests.helpers import assert_bad_request, body_of
 
 
@@ -70,11 +70,6 @@ def relation_lookup(model) -> str:
 def exports(kind=None):
     queryset = ModelLogEntry.objects.filter(action="push.export")
     return queryset.filter(data__list=kind) if kind else queryset
-
-
-@pytest.fixture
-def superuser(entities):
-    return UserFactory(is_superuser=True, is_staff=True)
 
 
 def test_the_discovery_finds_every_list_of_the_project():

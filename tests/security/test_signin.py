@@ -6,11 +6,9 @@ import re
 from datetime import datetime, timedelta
 from unittest import mock
 
-import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -23,19 +21,6 @@ LOGIN = "/admin/login/"
 RESET = "/admin/password_reset/"
 PASSWORD = "secret-pass-123"
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def behind_proxy(settings):
-    settings.PUSH_TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
-    settings.PUSH_TRUSTED_PROXY_COUNT = 1
 
 
 def client_at(address):
