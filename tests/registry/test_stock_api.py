@@ -2,6 +2,7 @@
 pagination), the all-or-nothing bulk upsert of an owner's units, and the open-data counts."""
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -500,3 +501,145 @@ def test_units_list_makes_the_same_number_of_queries_for_5_and_for_60_units(api,
     many, count_many = queries()
     assert (count_few, count_many) == (5, 60)
     assert many == few
+
+
+# --- the contract the schema states (issue 10) ------------------------------------------
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.parametrize("offset", ["-17:00", "+15:30"])
+def test_updated_since_with_an_impossible_offset_is_a_problem_json_400(api, two_owners, reviewer, offset):
+    api.force_authenticate(reviewer)
+    response = api.get(UNITS, {"updated_since": f"2020-01-01T00:00:00{offset}"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert "updated_since" in response.json()["errors"]
+
+
+def test_updated_since_with_a_real_offset_filters(api, two_owners, reviewer):
+    api.force_authenticate(reviewer)
+    assert get_all(api, UNITS, updated_since="2020-01-01T00:00:00+14:00")["count"] == Unit.objects.count()
+
+
+@pytest.mark.parametrize("name", ["income_band", "energy_class", "cadastral_category"])
+def test_schema_admits_the_empty_string_that_optional_choices_answer(schema, name):
+    unit = schema["components"]["schemas"]["Unit"]["properties"][name]
+    allowed = []
+    for option in unit.get("oneOf", unit.get("allOf", [])):
+        target = schema["components"]["schemas"][option["$ref"].rsplit("/", 1)[1]] if "$ref" in option else option
+        allowed.extend(target.get("enum", []))
+    assert "" in allowed
+
+
+def test_schema_documents_the_counts_filters(schema):
+    parameters = {parameter["name"] for parameter in schema["paths"][COUNTS]["get"].get("parameters", [])}
+    assert {"province", "comune"} <= parameters
+
+
+def test_bulk_upsert_advertises_and_accepts_json_only(api, entities, arca_officer, schema):
+    assert set(schema["paths"][BULK]["post"]["requestBody"]["content"]) == {"application/json"}
+    api.force_authenticate(arca_officer)
+    response = api.post(BULK, {"units": "A1"}, format="multipart")
+    assert response.status_code == 415
+    assert nothing_written()
+
+
+def test_bulk_upsert_schema_types_each_record_field(schema):
+    record = schema["components"]["schemas"]["UnitRecordRequest"]
+    assert record["required"] == ["unit_id"]
+    assert record["properties"]["conventional_area"]["type"] == "string"
+    assert record["properties"]["building_floors"]["maximum"] == 60
+    assert "mode" in schema["components"]["schemas"]["UnitBulkUpsertSchemaRequest"]["properties"]
+
+
+def test_a_record_with_only_its_keys_keeps_every_stored_value(api, entities, arca_officer):
+    """The bug: the keys alone wiped the building's coordinates and cadastral data."""
+    api.force_authenticate(arca_officer)
+    full = record("A1", building_latitude="40,35", building_cadastral_sheet="41", rooms="4,5", monthly_rent="86,52")
+    assert post_units(api, [full]).status_code == 200
+    before_unit = Unit.objects.values().get(local_id="A1")
+    before_building = Building.objects.values().get(local_id="F-1")
+
+    response = post_units(api, [{"unit_id": "A1", "building_id": "F-1"}])
+
+    assert response.status_code == 200, response.content
+    assert response.json()["unchanged_units"] == 1 and response.json()["updated_buildings"] == 0
+    assert Unit.objects.values().get(local_id="A1") == before_unit
+    assert Building.objects.values().get(local_id="F-1") == before_building
+
+
+def test_merge_changes_only_the_fields_sent_and_null_clears(api, entities, arca_officer):
+    api.force_authenticate(arca_officer)
+    assert post_units(api, [record("A1", rooms="4,5", monthly_rent="86,52")]).status_code == 200
+
+    response = post_units(api, [{"unit_id": "750000-A1", "status": "sfitto disponibile", "monthly_rent": None}])
+
+    assert response.status_code == 200, response.content
+    unit = Unit.objects.get(local_id="A1")
+    assert (unit.status, unit.monthly_rent, unit.rooms) == ("vacant_ready", None, Decimal("4.5"))
+    assert unit.building.street == "Via Giuseppe Fanelli"
+
+
+def test_replace_mode_blanks_what_the_record_omits(api, entities, arca_officer):
+    api.force_authenticate(arca_officer)
+    assert post_units(api, [record("A1", building_latitude="40,35", rooms="4,5")]).status_code == 200
+
+    response = post_units(api, [record("A1")], mode="replace")
+
+    assert response.status_code == 200, response.content
+    unit = Unit.objects.select_related("building").get(local_id="A1")
+    assert unit.rooms is None and unit.building.latitude is None
+
+
+def test_a_new_unit_still_needs_its_building_in_merge_mode(api, entities, arca_officer):
+    api.force_authenticate(arca_officer)
+    response = post_units(api, [{"unit_id": "A9", "building_id": "F-9", "status": "locato"}])
+    assert response.status_code == 400
+    assert {"comune_code", "building_street"} <= {error["field"] for error in response.json()["errors"]}
+    assert nothing_written()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"confirm_moves": "yes"},
+        {"confirm_moves": 1},
+        {"mode": "patch"},
+    ],
+)
+def test_bulk_upsert_options_are_strict(api, entities, arca_officer, extra):
+    api.force_authenticate(arca_officer)
+    response = post_units(api, arca_payload(), **extra)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert nothing_written()
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("unit_id", 1.5),
+        ("unit_id", True),
+        ("building_id", False),
+        ("building_street", {"name": "Via Roma"}),
+        ("staircase", ["A"]),
+        ("conventional_area", "NaN"),
+        ("conventional_area", "Infinity"),
+        ("conventional_area", "1E+30"),
+        ("conventional_area", 1e20),
+        ("conventional_area", "79,855"),
+        ("monthly_rent", "sNaN"),
+    ],
+)
+def test_records_are_not_coerced(api, entities, arca_officer, key, value):
+    api.force_authenticate(arca_officer)
+    response = post_units(api, [record("A1") | {key: value}])
+    assert response.status_code == 400, response.content
+    assert key in {error["field"] for error in response.json()["errors"]}
+    assert nothing_written()
