@@ -7,24 +7,27 @@
 - /api/v1/submissions/{id}/receipts/{entry_id}: the receipt of one sending, as issued.
 """
 
+from decimal import Decimal
+
 import django_filters
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from core.api import ModelViewPermission, problem
+from core.api import DecimalTextField, IdField, ModelViewPermission, TextField, problem, state_conflict
 from core.files import private_download
 from registry import access
 from registry.models import Entity
@@ -75,6 +78,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = CallSerializer
     filterset_fields = ["call_type", "year", "state"]
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         return published_calls().order_by("-year", "call_type")
@@ -205,27 +209,86 @@ def _refused_list(upload) -> Response:
     return Response(body, status=400, content_type="application/problem+json")
 
 
+SENT = "The submission is sent: it changes only if the Region asks for an integration."
+
+
+class SubmissionOpenInput(serializers.Serializer):
+    call = IdField(help_text="The call's id.")
+    comune = TextField(
+        validators=[RegexValidator(r"^[0-9]{6}\Z")], help_text="The Comune's 6-digit PUSH code.", max_length=6
+    )
+
+
+class CoFinancingInput(serializers.Serializer):
+    co_financing = DecimalTextField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text='Euros as a decimal string with at most two decimals, e.g. "750.50".',
+    )
+
+
+class ApplicantsFileInput(serializers.Serializer):
+    file = serializers.FileField(help_text="The applicant list, CSV or XLSX.")
+
+
+class UploadProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField()
+    message = serializers.CharField()
+
+
+class UploadSerializer(serializers.Serializer):
+    """An upload of the applicant list, with its progress and the problems found."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=UploadStatus.choices)
+    file_name = serializers.CharField()
+    sha256 = serializers.CharField()
+    total_rows = serializers.IntegerField()
+    processed_rows = serializers.IntegerField()
+    problem_count = serializers.IntegerField()
+    errors = UploadProblemSerializer(many=True)
+    status_url = serializers.URLField()
+
+
+class DuplicateRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    comuni = serializers.ListField(child=serializers.CharField())
+
+
+class DuplicateReportSerializer(serializers.Serializer):
+    shown = serializers.BooleanField()
+    names_shown = serializers.BooleanField()
+    count = serializers.IntegerField()
+    rows = DuplicateRowSerializer(many=True)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Submissions the caller may see"),
     retrieve=extend_schema(summary="One submission"),
     create=extend_schema(
         summary="Open (or get) the draft of a Comune for a call",
-        request=inline_serializer(
-            "SubmissionOpen", {"call": serializers.IntegerField(), "comune": serializers.CharField()}
-        ),
+        request=SubmissionOpenInput,
+        responses={201: SubmissionSerializer, 409: state_conflict("The call does not take submissions.")},
     ),
     partial_update=extend_schema(
         summary="Set the co-financing of a draft",
-        request=inline_serializer(
-            "SubmissionCoFinancing", {"co_financing": serializers.DecimalField(max_digits=14, decimal_places=2)}
-        ),
+        request=CoFinancingInput,
+        responses={200: SubmissionSerializer, 409: state_conflict(SENT)},
     ),
 )
 class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Each write validates its body with an input serializer, calls its service, and answers
+    with the submission as SubmissionSerializer writes it; refusals are the services' own
+    (core.api.problem_exception_handler)."""
+
     permission_classes = [ModelViewPermission]
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         queryset = (
@@ -235,49 +298,49 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         )
         return access.scope(queryset, self.request.user, path="comune")
 
-    def create(self, request, *args, **kwargs):
-        call = get_object_or_404(Call, pk=request.data.get("call"))
-        comune = get_object_or_404(Entity, code=str(request.data.get("comune", "")))
-        submission = services.open_submission(call=call, comune=comune, by=request.user)
+    def _answer(self, submission, status_code=status.HTTP_200_OK) -> Response:
         return Response(
-            SubmissionSerializer(submission, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+            SubmissionSerializer(submission, context=self.get_serializer_context()).data, status=status_code
         )
+
+    def create(self, request, *args, **kwargs):
+        given = SubmissionOpenInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        call = get_object_or_404(Call, pk=given.validated_data["call"])
+        comune = get_object_or_404(Entity, code=given.validated_data["comune"])
+        submission = services.open_submission(call=call, comune=comune, by=request.user)
+        return self._answer(submission, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         submission = self.get_object()
-        value = request.data.get("co_financing")
-        try:
-            from decimal import Decimal, InvalidOperation
-
-            amount = Decimal(str(value))
-        except (InvalidOperation, TypeError):
-            raise ValidationError({"co_financing": [_("A number with at most two decimals is required.")]})
-        submission = services.set_co_financing(submission=submission, amount=amount, by=request.user)
-        return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
+        given = CoFinancingInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        submission = services.set_co_financing(
+            submission=submission, amount=given.validated_data["co_financing"], by=request.user
+        )
+        return self._answer(submission)
 
     @extend_schema(
         summary="Upload the applicant list (CSV or XLSX); all or nothing",
         description=(
             "A small list is checked and written at once (200). A large one is checked in the background "
-            "(202, with the upload to poll at `uploads/{upload_id}`)."
+            "(202, with the upload to poll at `uploads/{upload_id}`). A refused list is a 400 problem with "
+            "`errors` (row, column, value, message) or, for an unreadable file, a `code`."
         ),
-        request={"multipart/form-data": inline_serializer("ApplicantsUpload", {"file": serializers.FileField()})},
-        responses={
-            200: SubmissionSerializer,
-            202: OpenApiResponse(description="The upload, queued: poll `status_url`"),
-            400: OpenApiResponse(description="problem+json with `errors` (row, column, value, message)"),
-        },
+        request={"multipart/form-data": ApplicantsFileInput},
+        responses={200: SubmissionSerializer, 202: UploadSerializer, 409: state_conflict(SENT)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def applicants(self, request, pk=None):
         submission = self.get_object()
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": [_("Send the list as the multipart field `file`.")]})
-        received = services.receive_applicants_file(submission=submission, uploaded_file=upload, by=request.user)
+        given = ApplicantsFileInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        received = services.receive_applicants_file(
+            submission=submission, uploaded_file=given.validated_data["file"], by=request.user
+        )
         if received.status == UploadStatus.DONE:
             submission.refresh_from_db()
-            return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
+            return self._answer(submission)
         if received.status == UploadStatus.INVALID:
             return _refused_list(received)
         return Response(
@@ -286,8 +349,10 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             headers={"Location": _upload_url(received)},
         )
 
-    @extend_schema(summary="An upload of the applicant list: status, progress, problems", request=None)
-    @action(detail=True, methods=["get"], url_path=r"uploads/(?P<upload_id>\d+)")
+    @extend_schema(
+        summary="An upload of the applicant list: status, progress, problems", request=None, responses=UploadSerializer
+    )
+    @action(detail=True, methods=["get"], url_path=r"uploads/(?P<upload_id>[0-9]{1,18})")
     def uploads(self, request, pk=None, upload_id=None):
         submission = self.get_object()
         upload = get_object_or_404(submission.uploads, pk=upload_id)
@@ -300,6 +365,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             "Region's reviewers read the names. Every lookup is recorded in the audit log."
         ),
         request=None,
+        responses=DuplicateReportSerializer,
     )
     @action(detail=True, methods=["get"])
     def duplicates(self, request, pk=None):
@@ -318,11 +384,11 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         summary="A receipt as issued (PDF), by its protocol entry",
         request=None,
         responses={
-            (200, "application/pdf"): OpenApiResponse(description="The receipt"),
+            (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="The receipt"),
             404: OpenApiResponse(description="No such entry, or its receipt is still being rendered"),
         },
     )
-    @action(detail=True, methods=["get"], url_path=r"receipts/(?P<entry_id>\d+)")
+    @action(detail=True, methods=["get"], url_path=r"receipts/(?P<entry_id>[0-9]{1,18})")
     def receipts(self, request, pk=None, entry_id=None):
         submission = self.get_object()
         entry = get_object_or_404(submission.protocol_entries, pk=entry_id)
@@ -338,9 +404,15 @@ class SubmissionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             sha256=entry.receipt_sha256,
         )
 
-    @extend_schema(summary="Send the submission (or its integration)", request=None, responses=SubmissionSerializer)
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    @extend_schema(
+        summary="Send the submission (or its integration)",
+        request=None,
+        responses={
+            200: SubmissionSerializer,
+            409: state_conflict("Not possible in the submission's state, or the call (or integration) is closed."),
+        },
+    )
+    @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         submission = self.get_object()
-        submission = services.submit(submission=submission, by=request.user)
-        return Response(SubmissionSerializer(submission, context=self.get_serializer_context()).data)
+        return self._answer(services.submit(submission=submission, by=request.user))

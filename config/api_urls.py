@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -28,7 +28,8 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 @extend_schema(
     summary="Service status (checks the database)",
     responses={
-        200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()})
+        200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()}),
+        503: OpenApiResponse(description="The database cannot be reached."),
     },
 )
 @api_view(["GET"])

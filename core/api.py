@@ -4,6 +4,7 @@ and the limits that keep one client from taking the service down: throttles per 
 address and per user (counted in the shared cache), a largest page, a largest JSON body."""
 
 import io
+import re
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -13,7 +14,9 @@ from django.http import Http404, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, pagination, parsers, permissions, throttling
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
@@ -44,6 +47,80 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     @property
     def max_limit(self):
         return getattr(settings, "PUSH_API_MAX_PAGE_SIZE", 500)
+
+
+# --- input fields ------------------------------------------------------------------------
+# Writes are validated by an input serializer before the service is called. Its fields take
+# JSON as it is typed: an id is a JSON integer (never `1.5`, `true` or `"1"` read as 1), a
+# text is a JSON string, an amount a decimal string within the field's digits, never rounded.
+
+MAX_ID = 2**63 - 1  # the largest primary key the databases store
+
+
+class IdField(serializers.IntegerField):
+    """A record's id: a positive JSON integer, nothing else."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """A JSON string (a number or `true` is not read as text)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class EmailOrBlankField(serializers.EmailField):
+    """An e-mail address, or "" where none is known (a PEC not yet given). Blank is allowed
+    even read-only, so that the schema says both (`format: email` alone would call every
+    blank answer wrong)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+class DecimalTextField(serializers.DecimalField):
+    """A finite decimal written as a JSON string ("750.50"), as the API writes amounts in its
+    answers: within the field's digits and decimals, refused (not rounded) beyond them.
+    `NaN`, `Infinity`, exponents and JSON numbers (binary fractions) are refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not DECIMAL_TEXT.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of DecimalTextField says exactly what it takes (drf-spectacular's pattern
+    for decimals also admits "", "5." and negative amounts where the field refuses them)."""
+
+    target_class = DecimalTextField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+        whole = f"[0-9]{{1,{field.max_whole_digits}}}" if field.max_whole_digits else "[0-9]+"
+        fraction = f"(\\.[0-9]{{1,{field.decimal_places}}})?" if field.decimal_places else ""
+        return {"type": "string", "format": "decimal", "pattern": f"^{sign}{whole}{fraction}$"}
 
 
 # --- limits ----------------------------------------------------------------------------
@@ -216,3 +293,69 @@ def only_api_v1(endpoints):
     """drf-spectacular preprocessing hook: document our API, not the Wagtail admin's
     internal endpoints that share the URL configuration."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+# --- the schema of errors ----------------------------------------------------------------
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string", "description": "Always about:blank: `status` and `title` say what happened."},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "A sentence a person can read, in the caller's language."},
+        "code": {"type": "string", "description": "What was refused, for programs (e.g. `frozen`, `not_open`)."},
+        "errors": {
+            "description": (
+                "What is wrong, item by item: by field name (a list of messages each), or a list of "
+                "problems with their row/record, column/field, value and message."
+            ),
+            "oneOf": [{"type": "object", "additionalProperties": True}, {"type": "array", "items": {}}],
+        },
+    },
+    "required": ["type", "title", "status"],
+    "additionalProperties": True,
+}
+
+# Answers every operation may give, besides its own: the request's form, who asks, what it
+# names, and the throttles. Operations with a body may also be too large or of the wrong type.
+ERRORS_OF_EVERY_OPERATION = {
+    "400": "The request is not valid (a parameter or the body): see `errors`.",
+    "401": "No valid credentials were sent.",
+    "403": "The caller may not do this.",
+    "404": "No such record, or not one the caller may see.",
+    "429": "Too many requests: wait and retry.",
+}
+ERRORS_OF_A_BODY = {
+    "413": "The body is larger than the limit; nothing was read.",
+    "415": "The body is not of a type this operation takes.",
+}
+PROBLEM_CONTENT = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def state_conflict(description: str) -> OpenApiResponse:
+    """The 409 of an operation that a record's state can refuse (core.errors)."""
+    return OpenApiResponse(description=description)
+
+
+def document_problems(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents its error answers as
+    problem+json (core.api.problem_exception_handler writes them all): the ones any operation
+    may give, 413/415 where there is a body, and those the view declared itself (409, …)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            errors = dict(ERRORS_OF_EVERY_OPERATION)
+            if operation.get("requestBody"):
+                errors.update(ERRORS_OF_A_BODY)
+            for code, description in errors.items():
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if str(code).isdigit() and int(code) >= 400:
+                    response["content"] = PROBLEM_CONTENT
+                    response["description"] = response.get("description") or errors.get(str(code), "")
+    return result

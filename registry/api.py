@@ -4,17 +4,20 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.api import EmailOrBlankField, TextField
 from core.fiscal_codes import validate_body_code
 
-from . import access, services
-from .models import AccreditationState, Entity, EntityKind, Membership, Province
+from . import services
+from .models import AccreditationState, Area, Entity, EntityKind, Membership, Province
 
 
 class EntitySerializer(serializers.ModelSerializer):
-    covering_arca = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    covering_arca = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The ARCA covering a Comune; null for others."
+    )
+    pec = EmailOrBlankField(read_only=True, help_text="The PEC address; empty until the entity gives it.")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     accreditation_state_label = serializers.CharField(source="get_accreditation_state_display", read_only=True)
 
@@ -53,10 +56,12 @@ class EntityFilter(django_filters.FilterSet):
         fields = ["kind", "province", "accreditation_state", "code", "covering_arca", "q"]
 
 
-class EntityContactsSerializer(serializers.Serializer):
-    fiscal_code = serializers.CharField(required=False, allow_blank=True, max_length=11)
-    pec = serializers.EmailField(required=False, allow_blank=True)
-    legal_representative = serializers.CharField(required=False, allow_blank=True, max_length=150)
+class EntityContactsInput(serializers.Serializer):
+    """The contacts a PATCH may change, each a JSON string; a key left out keeps its value."""
+
+    fiscal_code = TextField(required=False, allow_blank=True, max_length=11)
+    pec = EmailOrBlankField(required=False)
+    legal_representative = TextField(required=False, allow_blank=True, max_length=150)
 
     def validate_fiscal_code(self, value):
         if not value:
@@ -72,7 +77,7 @@ class EntityContactsSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="One entity, by its 6-digit PUSH code"),
     partial_update=extend_schema(
         summary="Update an entity's contacts (its own legal representative or the Region)",
-        request=EntityContactsSerializer,
+        request=EntityContactsInput,
         responses=EntitySerializer,
     ),
 )
@@ -89,12 +94,11 @@ class EntityViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def partial_update(self, request, *args, **kwargs):
+        """Validate the body, then the service decides who may change the entity (403)."""
         entity = self.get_object()
-        if not (request.user.has_perm("registry.change_entity") and access.can_edit(request.user, entity.pk)):
-            raise PermissionDenied()
-        contacts = EntityContactsSerializer(data=request.data)
-        contacts.is_valid(raise_exception=True)
-        services.update_entity_contacts(entity=entity, changed_by=request.user, **contacts.validated_data)
+        given = EntityContactsInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        entity = services.update_entity_contacts(entity=entity, changed_by=request.user, **given.validated_data)
         return Response(EntitySerializer(entity).data)
 
 
@@ -107,6 +111,8 @@ class MembershipEntitySerializer(serializers.ModelSerializer):
 class MembershipSerializer(serializers.ModelSerializer):
     entity = MembershipEntitySerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
+    # Blank for roles that have no area (only officers have one).
+    area = serializers.ChoiceField(choices=Area.choices, allow_blank=True, read_only=True)
     area_label = serializers.CharField(source="get_area_display", read_only=True)
 
     class Meta:

@@ -322,12 +322,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
     "DATETIME_FORMAT": "iso-8601",
-    # JSON bodies are bounded (PUSH_MAX_JSON_BYTES) before they are read.
-    "DEFAULT_PARSER_CLASSES": [
-        "core.api.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Writes take JSON only, bounded (PUSH_MAX_JSON_BYTES) before it is read; the one file
+    # upload (a submission's applicant list) declares multipart itself. The schema then
+    # advertises no form bodies that could never work.
+    "DEFAULT_PARSER_CLASSES": ["core.api.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Counted in the shared cache, per client address (core.client) or per user.
     "DEFAULT_THROTTLE_CLASSES": ["core.api.AnonymousThrottle", "core.api.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -349,6 +348,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["core.api.only_api_v1"],
+    # Every operation documents its errors as problem+json (core.api.document_problems).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.document_problems"],
+    # A PATCH body is documented as the view validates it: its required fields stay required.
+    "COMPONENT_SPLIT_PATCH": False,
     # Two choice sets are both called "kind": name each enum for what it is.
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "registry.models.EntityKind",
