@@ -1,6 +1,12 @@
 """The files a Comune uploads for a call: the applicant list of the rent-support fund and the
 cases of the arrears fund. Same reader as the property register (core.tabular): CSV or XLSX
-as Italian offices write them, headers matched regardless of case and accents."""
+as Italian offices write them, headers matched regardless of case and accents.
+
+Each record type is one specification (core.records): `APPLICANT_SPEC` and `ARREARS_SPEC`
+name every column with its parser, what it holds and its example, and the checks that
+involve more than one field. The reader's columns, the list's template and its column guide,
+the stored fields and any export or serializer derive from them. Checks that need the call
+(its ISE/ISEE limits, its bands) stay with the row's builder below."""
 
 import re
 from decimal import Decimal
@@ -12,23 +18,20 @@ from django.utils.translation import gettext_lazy
 
 from core.fiscal_codes import validate_person_code
 from core.pseudonyms import pseudonymise
-from core.tabular import (
-    CellError,
-    CellProblem,
-    Column,
-    Table,
-    boolean,
-    choice,
-    date,
-    decimal,
-    integer,
-    parse_rows,
-    read_table,
-    text,
+from core.records import (
+    FieldSpec,
+    RecordSpec,
+    boolean_field,
+    choice_field,
+    date_field,
+    decimal_field,
+    integer_field,
+    text_field,
 )
+from core.tabular import CellError, CellProblem, Column, Table, italian_cell, parse_rows, read_table, shown
 
 from .contribution import REASONS, ApplicantFigures, compute
-from .models import ArrearsCause, Call
+from .models import ArrearsCause, Call, CallType
 
 HUNDRED = Decimal(100)
 FISCAL_CODE_HEADER = "Codice fiscale"
@@ -41,122 +44,203 @@ def _fiscal_code(value):
         raise CellError(" ".join(error.messages))
 
 
-MONEY = decimal(places=2, minimum=Decimal("0"), maximum=Decimal("10000000"))
-
-APPLICANT_COLUMNS = [
-    Column(
+def _fiscal_code_field(aliases) -> FieldSpec:
+    # Stored only as its pseudonym (fiscal_code_hash): no attribute of its own.
+    return text_field(
         "fiscal_code",
         FISCAL_CODE_HEADER,
-        _fiscal_code,
+        max_length=16,
+        parse=_fiscal_code,
+        attribute=None,
         required=True,
-        aliases=("cf", "codice fiscale richiedente"),
+        aliases=aliases,
         example="RSSMRA85T10A662X",
-    ),
-    Column(
-        "household_size",
-        "Componenti nucleo",
-        integer(minimum=1, maximum=20),
-        required=True,
-        aliases=("componenti", "nucleo"),
-        example="3",
-    ),
-    Column("over_65", "Over 65", boolean, aliases=("ultrasessantacinquenni", "anziani"), example="no"),
-    Column("disabled", "Disabili", boolean, aliases=("disabilita", "invalidi"), example="no"),
-    Column("minors", "Minori", boolean, aliases=("figli minori",), example="sì"),
-    Column(
-        "income", "Reddito annuo", MONEY, required=True, aliases=("reddito", "reddito complessivo"), example="10.000,00"
-    ),
-    Column("isee", "ISEE", MONEY, example=""),
-    Column(
-        "income_loss",
-        "Perdita di reddito %",
-        decimal(places=2, minimum=Decimal("0"), maximum=Decimal("100")),
-        aliases=("perdita reddito",),
-        example="",
-    ),
-    Column(
-        "annual_rent", "Canone annuo", MONEY, required=True, aliases=("canone", "canone annuo euro"), example="4.800,00"
-    ),
-    Column(
-        "months",
-        "Mesi",
-        integer(minimum=1, maximum=12),
-        required=True,
-        aliases=("mesi di locazione", "mensilita"),
-        example="12",
-    ),
-    Column(
-        "lease_registration",
-        "Estremi registrazione contratto",
-        text(60),
-        required=True,
-        aliases=("registrazione contratto", "estremi registrazione"),
-        example="TNF1T123456 del 02/03/2020",
-    ),
-]
+        help=gettext_lazy("Applicant's codice fiscale (16 characters)"),
+    )
 
-_CAUSE = choice(
-    {
-        "licenziamento": ArrearsCause.DISMISSAL,
-        "dismissal": ArrearsCause.DISMISSAL,
-        "riduzione orario": ArrearsCause.REDUCED_HOURS,
-        "riduzione dell orario di lavoro": ArrearsCause.REDUCED_HOURS,
-        "reduced hours": ArrearsCause.REDUCED_HOURS,
-        "cassa integrazione": ArrearsCause.REDUNDANCY_FUND,
-        "mancato rinnovo contratto": ArrearsCause.CONTRACT_NOT_RENEWED,
-        "mancato rinnovo": ArrearsCause.CONTRACT_NOT_RENEWED,
-        "cessazione attivita": ArrearsCause.SELF_EMPLOYMENT_ENDED,
-        "cessazione attivita libero professionale": ArrearsCause.SELF_EMPLOYMENT_ENDED,
-        "malattia o decesso": ArrearsCause.ILLNESS_OR_DEATH,
-        "malattia": ArrearsCause.ILLNESS_OR_DEATH,
-        "decesso": ArrearsCause.ILLNESS_OR_DEATH,
-        "infortunio": ArrearsCause.ILLNESS_OR_DEATH,
-        **{code: code for code in ArrearsCause.values},
-    },
-    "licenziamento, riduzione orario, cassa integrazione, mancato rinnovo contratto, cessazione attività, malattia o decesso",
+
+def _money(key, header, **options) -> FieldSpec:
+    """An amount in euro (calls.models.MONEY: 14 digits, 2 decimals), at most ten million."""
+    return decimal_field(key, header, places=2, digits=14, minimum=Decimal("0"), maximum=Decimal("10000000"), **options)
+
+
+def _yes_no(key, header, **options) -> FieldSpec:
+    return boolean_field(key, header, blank=False, **options)
+
+
+APPLICANT_SPEC = RecordSpec(
+    "applicant",
+    fields=[
+        _fiscal_code_field(("cf", "codice fiscale richiedente")),
+        integer_field(
+            "household_size",
+            "Componenti nucleo",
+            minimum=1,
+            maximum=20,
+            required=True,
+            aliases=("componenti", "nucleo"),
+            example="3",
+            help=gettext_lazy("Members of the household"),
+        ),
+        _yes_no(
+            "over_65",
+            "Over 65",
+            aliases=("ultrasessantacinquenni", "anziani"),
+            example="no",
+            help=gettext_lazy("A member is over 65"),
+        ),
+        _yes_no(
+            "disabled",
+            "Disabili",
+            aliases=("disabilita", "invalidi"),
+            example="no",
+            help=gettext_lazy("A member has a disability"),
+        ),
+        _yes_no(
+            "minors",
+            "Minori",
+            aliases=("figli minori",),
+            example="sì",
+            help=gettext_lazy("There are minors in the household"),
+        ),
+        _money(
+            "income",
+            "Reddito annuo",
+            required=True,
+            aliases=("reddito", "reddito complessivo"),
+            example="10.000,00",
+            help=gettext_lazy("Household's annual income"),
+        ),
+        _money("isee", "ISEE", help=gettext_lazy("ISEE of the household (needed for the COVID band)")),
+        decimal_field(
+            "income_loss",
+            "Perdita di reddito %",
+            places=2,
+            digits=5,
+            minimum=Decimal("0"),
+            maximum=Decimal("100"),
+            aliases=("perdita reddito",),
+            help=gettext_lazy("Loss of income (COVID band)"),
+        ),
+        _money(
+            "annual_rent",
+            "Canone annuo",
+            required=True,
+            aliases=("canone", "canone annuo euro"),
+            example="4.800,00",
+            help=gettext_lazy("Annual rent of the lease, without charges"),
+        ),
+        integer_field(
+            "months",
+            "Mesi",
+            minimum=1,
+            maximum=12,
+            required=True,
+            aliases=("mesi di locazione", "mensilita"),
+            example="12",
+            help=gettext_lazy("Months of lease in the year"),
+        ),
+        text_field(
+            "lease_registration",
+            "Estremi registrazione contratto",
+            max_length=60,
+            required=True,
+            aliases=("registrazione contratto", "estremi registrazione"),
+            example="TNF1T123456 del 02/03/2020",
+            help=gettext_lazy("Registration of the lease (code and date)"),
+        ),
+    ],
+    keys=("fiscal_code",),
 )
 
-ARREARS_COLUMNS = [
-    Column("fiscal_code", FISCAL_CODE_HEADER, _fiscal_code, required=True, aliases=("cf",), example="RSSMRA85T10A662X"),
-    Column(
-        "eviction_notice_date",
-        "Data intimazione sfratto",
-        date,
-        required=True,
-        aliases=("data sfratto", "intimazione di sfratto"),
-        example="15/03/2026",
-    ),
-    Column(
-        "arrears_amount",
-        "Morosità",
-        MONEY,
-        required=True,
-        aliases=("importo morosita", "morosita euro"),
-        example="5.400,00",
-    ),
-    Column(
-        "cause",
-        "Causa",
-        _CAUSE,
-        required=True,
-        aliases=("causa della perdita di reddito", "causa morosita"),
-        example="licenziamento",
-    ),
-    Column("ise", "ISE", MONEY, example=""),
-    Column("isee", "ISEE", MONEY, example="9.800,00"),
-    Column(
-        "requested_amount",
-        "Importo richiesto",
-        MONEY,
-        required=True,
-        aliases=("contributo richiesto",),
-        example="5.400,00",
-    ),
-]
+CAUSE_SPELLINGS = {
+    "licenziamento": ArrearsCause.DISMISSAL,
+    "dismissal": ArrearsCause.DISMISSAL,
+    "riduzione orario": ArrearsCause.REDUCED_HOURS,
+    "riduzione dell orario di lavoro": ArrearsCause.REDUCED_HOURS,
+    "reduced hours": ArrearsCause.REDUCED_HOURS,
+    "cassa integrazione": ArrearsCause.REDUNDANCY_FUND,
+    "mancato rinnovo contratto": ArrearsCause.CONTRACT_NOT_RENEWED,
+    "mancato rinnovo": ArrearsCause.CONTRACT_NOT_RENEWED,
+    "cessazione attivita": ArrearsCause.SELF_EMPLOYMENT_ENDED,
+    "cessazione attivita libero professionale": ArrearsCause.SELF_EMPLOYMENT_ENDED,
+    "malattia o decesso": ArrearsCause.ILLNESS_OR_DEATH,
+    "malattia": ArrearsCause.ILLNESS_OR_DEATH,
+    "decesso": ArrearsCause.ILLNESS_OR_DEATH,
+    "infortunio": ArrearsCause.ILLNESS_OR_DEATH,
+    **{code: code for code in ArrearsCause.values},
+}
+CAUSES_WRITTEN = "licenziamento, riduzione orario, cassa integrazione, mancato rinnovo contratto, cessazione attività, malattia o decesso"
+
+
+def _ise_or_isee_given(values):
+    if values.get("ise") is None and values.get("isee") is None:
+        yield "isee", _("Give the ISE or the ISEE of the household.")
+
+
+def _notice_not_in_future(values):
+    notice = values.get("eviction_notice_date")
+    if notice is not None and notice > timezone.localdate():
+        yield "eviction_notice_date", _("The date is in the future.")
+
+
+ARREARS_SPEC = RecordSpec(
+    "arrears_case",
+    fields=[
+        _fiscal_code_field(("cf",)),
+        date_field(
+            "eviction_notice_date",
+            "Data intimazione sfratto",
+            required=True,
+            aliases=("data sfratto", "intimazione di sfratto"),
+            example="15/03/2026",
+            help=gettext_lazy("Date of the eviction notice"),
+        ),
+        _money(
+            "arrears_amount",
+            "Morosità",
+            required=True,
+            aliases=("importo morosita", "morosita euro"),
+            example="5.400,00",
+            help=gettext_lazy("Arrears of rent"),
+        ),
+        choice_field(
+            "cause",
+            "Causa",
+            codes=ArrearsCause.values,
+            spellings=CAUSE_SPELLINGS,
+            described=CAUSES_WRITTEN,
+            required=True,
+            aliases=("causa della perdita di reddito", "causa morosita"),
+            example="licenziamento",
+            help=gettext_lazy("Cause of the loss of income"),
+        ),
+        _money("ise", "ISE", help=gettext_lazy("ISE of the household")),
+        _money("isee", "ISEE", example="9.800,00", help=gettext_lazy("ISEE of the household")),
+        _money(
+            "requested_amount",
+            "Importo richiesto",
+            required=True,
+            aliases=("contributo richiesto",),
+            example="5.400,00",
+            help=gettext_lazy("Contribution requested"),
+        ),
+    ],
+    keys=("fiscal_code",),
+    checks=[_ise_or_isee_given, _notice_not_in_future],
+)
+
+# The reader's columns (core.tabular.Column), derived from the specifications.
+APPLICANT_COLUMNS = APPLICANT_SPEC.columns
+ARREARS_COLUMNS = ARREARS_SPEC.columns
+
+
+def spec_for(call: Call) -> RecordSpec:
+    return ARREARS_SPEC if call.call_type == CallType.ARREARS else APPLICANT_SPEC
 
 
 def columns_for(call: Call) -> list[Column]:
-    return ARREARS_COLUMNS if call.call_type == "arrears" else APPLICANT_COLUMNS
+    return ARREARS_COLUMNS if call.call_type == CallType.ARREARS else APPLICANT_COLUMNS
 
 
 CHUNK_ROWS = 2000
@@ -194,7 +278,8 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
     total = len(table.rows)
     if progress:
         progress(0, total)
-    columns = columns_for(call)
+    spec = spec_for(call)
+    columns = spec.columns
     records, problems, total_rows = [], [], 0
     # Checked in chunks, so that a large list reports its progress as it goes.
     for start in range(0, max(total, 1), CHUNK_ROWS):
@@ -214,7 +299,7 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
             break  # header problems (reported as row 1): no row can be read
     if not problems and total_rows == 0:
         problems.append(CellProblem(0, "", "", _("The file has headers but no rows of data.")))
-    builder = _arrears_case if call.call_type == "arrears" else _applicant
+    builder = _arrears_case if spec is ARREARS_SPEC else _applicant
     bands = call.bands()
     rows, seen = [], {}
     for number, values in records:
@@ -230,6 +315,10 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
             )
             continue
         seen[pseudonym] = number
+        refused = record_problems(spec, number, values)
+        if refused:
+            problems.extend(refused)
+            continue
         row, problem = builder(call, bands, number, pseudonym, values)
         if problem:
             problems.append(problem)
@@ -238,19 +327,34 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
     return rows, problems
 
 
+def record_problems(spec: RecordSpec, number: int, values: dict) -> list[CellProblem]:
+    """The specification's cross-field checks on a row whose every cell parsed, as the
+    report's problems (row, the column the message belongs to, its value as written)."""
+    problems = []
+    for check in spec.checks:
+        for key, message in check(values):
+            field = spec[key]
+            value = values.get(key)
+            problems.append(
+                CellProblem(number, field.header, "" if value is None else shown(italian_cell(value)), message)
+            )
+    return problems
+
+
+def _stored(spec: RecordSpec, values: dict) -> tuple:
+    """The values of the specification's stored fields, in its column order (blank cells as
+    the field stores them)."""
+    return tuple(
+        field.blank if values.get(field.key) is None else values[field.key] for field in spec if field.stored_as
+    )
+
+
+# The columns of the stored rows (Applicant, ArrearsCase), in the order of the builders'
+# tuples: the row and the pseudonym, the specification's stored fields, what is computed.
 APPLICANT_FIELDS = (
     "row_number",
     "fiscal_code_hash",
-    "household_size",
-    "over_65",
-    "disabled",
-    "minors",
-    "income",
-    "isee",
-    "income_loss",
-    "annual_rent",
-    "months",
-    "lease_registration",
+    *(field.stored_as for field in APPLICANT_SPEC if field.stored_as),
     "incidence",
     "band",
     "contribution",
@@ -259,12 +363,7 @@ APPLICANT_FIELDS = (
 ARREARS_FIELDS = (
     "row_number",
     "fiscal_code_hash",
-    "eviction_notice_date",
-    "arrears_amount",
-    "cause",
-    "ise",
-    "isee",
-    "requested_amount",
+    *(field.stored_as for field in ARREARS_SPEC if field.stored_as),
     "granted_amount",
 )
 
@@ -285,16 +384,7 @@ def _applicant(call, bands, number, pseudonym, values):
         (
             number,
             pseudonym,
-            values["household_size"],
-            bool(values.get("over_65")),
-            bool(values.get("disabled")),
-            bool(values.get("minors")),
-            values["income"],
-            values.get("isee"),
-            values.get("income_loss"),
-            values["annual_rent"],
-            values["months"],
-            values["lease_registration"],
+            *_stored(APPLICANT_SPEC, values),
             incidence,
             outcome.band,
             outcome.contribution,
@@ -305,40 +395,19 @@ def _applicant(call, bands, number, pseudonym, values):
 
 
 def _arrears_case(call, bands, number, pseudonym, values):
+    # The specification has checked that the ISE or the ISEE is given; the limits are the call's.
     ise, isee = values.get("ise"), values.get("isee")
-    if ise is None and isee is None:
-        return None, CellProblem(number, "ISEE", "", _("Give the ISE or the ISEE of the household."))
     within = (ise is not None and ise <= call.arrears_max_ise) or (isee is not None and isee <= call.arrears_max_isee)
     if not within:
         return None, CellProblem(
             number,
-            "ISEE",
+            ARREARS_SPEC["isee"].header,
             str(isee if isee is not None else ise),
             _("Above the call's limits (ISE %(ise)s € or ISEE %(isee)s €).")
             % {"ise": call.arrears_max_ise, "isee": call.arrears_max_isee},
         )
-    if values["eviction_notice_date"] > timezone.localdate():
-        return None, CellProblem(
-            number,
-            "Data intimazione sfratto",
-            values["eviction_notice_date"].strftime("%d/%m/%Y"),
-            _("The date is in the future."),
-        )
     granted = min(values["requested_amount"], values["arrears_amount"], call.arrears_max_amount)
-    return (
-        (
-            number,
-            pseudonym,
-            values["eviction_notice_date"],
-            values["arrears_amount"],
-            values["cause"],
-            ise,
-            isee,
-            values["requested_amount"],
-            granted,
-        ),
-        None,
-    )
+    return ((number, pseudonym, *_stored(ARREARS_SPEC, values), granted), None)
 
 
 def reason_label(code: str) -> str:
@@ -347,60 +416,44 @@ def reason_label(code: str) -> str:
 
 # --- the template of the list and its column guide ------------------------------------
 # What each column holds and how to write it, for the guide on the submission's page. The
-# template's headers and example row come from the column specifications above, so the
-# template always matches what the reader accepts.
+# template's headers and example row, and what each column holds, come from the
+# specifications above, so the template always matches what the reader accepts.
 
 _YES_NO = gettext_lazy("sì or no (also: si, x, 1 / n, 0)")
 _AMOUNT = gettext_lazy("euro, Italian format: 1.234,56")
 
-COLUMN_HELP = {
-    "fiscal_code": (gettext_lazy("Applicant's codice fiscale (16 characters)"), gettext_lazy("16 letters and digits")),
-    "household_size": (gettext_lazy("Members of the household"), gettext_lazy("whole number, 1 to 20")),
-    "over_65": (gettext_lazy("A member is over 65"), _YES_NO),
-    "disabled": (gettext_lazy("A member has a disability"), _YES_NO),
-    "minors": (gettext_lazy("There are minors in the household"), _YES_NO),
-    "income": (gettext_lazy("Household's annual income"), _AMOUNT),
-    "isee": (gettext_lazy("ISEE of the household (needed for the COVID band)"), _AMOUNT),
-    "income_loss": (gettext_lazy("Loss of income (COVID band)"), gettext_lazy("percentage, 0 to 100: 25,5")),
-    "annual_rent": (gettext_lazy("Annual rent of the lease, without charges"), _AMOUNT),
-    "months": (gettext_lazy("Months of lease in the year"), gettext_lazy("whole number, 1 to 12")),
-    "lease_registration": (
-        gettext_lazy("Registration of the lease (code and date)"),
-        gettext_lazy("text, at most 60 characters"),
+# How to write a column's values, where its kind alone does not say it.
+WRITTEN_AS = {
+    "fiscal_code": gettext_lazy("16 letters and digits"),
+    "household_size": gettext_lazy("whole number, 1 to 20"),
+    "income_loss": gettext_lazy("percentage, 0 to 100: 25,5"),
+    "months": gettext_lazy("whole number, 1 to 12"),
+    "lease_registration": gettext_lazy("text, at most 60 characters"),
+    "eviction_notice_date": gettext_lazy("date: 15/03/2026"),
+    "cause": gettext_lazy(
+        "one of: licenziamento, riduzione orario, cassa integrazione, mancato rinnovo contratto, "
+        "cessazione attività, malattia o decesso"
     ),
-    "eviction_notice_date": (gettext_lazy("Date of the eviction notice"), gettext_lazy("date: 15/03/2026")),
-    "arrears_amount": (gettext_lazy("Arrears of rent"), _AMOUNT),
-    "cause": (
-        gettext_lazy("Cause of the loss of income"),
-        gettext_lazy(
-            "one of: licenziamento, riduzione orario, cassa integrazione, mancato rinnovo contratto, "
-            "cessazione attività, malattia o decesso"
-        ),
-    ),
-    "ise": (gettext_lazy("ISE of the household"), _AMOUNT),
-    "requested_amount": (gettext_lazy("Contribution requested"), _AMOUNT),
 }
+_WRITTEN_BY_KIND = {"boolean": _YES_NO, "decimal": _AMOUNT}
 
 
 def column_guide(call: Call) -> list[dict]:
     """One line per column of the call's list: header, what it holds, format, required,
     example."""
-    guide = []
-    for column in columns_for(call):
-        holds, written = COLUMN_HELP.get(column.key, (column.help, ""))
-        guide.append(
-            {
-                "header": column.header,
-                "holds": holds,
-                "format": written,
-                "required": column.required,
-                "example": column.example,
-            }
-        )
-    return guide
+    return [
+        {
+            "header": field.header,
+            "holds": field.help,
+            "format": WRITTEN_AS.get(field.key) or _WRITTEN_BY_KIND.get(field.kind, ""),
+            "required": field.required,
+            "example": field.example,
+        }
+        for field in spec_for(call)
+    ]
 
 
 def list_template(call: Call) -> tuple[list[str], list[list[str]]]:
     """Headers and one example row of the call's list, for the CSV/XLSX template."""
-    columns = columns_for(call)
-    return [column.header for column in columns], [[column.example for column in columns]]
+    spec = spec_for(call)
+    return spec.headers, [spec.template_row()]

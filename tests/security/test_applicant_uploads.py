@@ -244,3 +244,57 @@ def test_a_list_with_a_birthplace_that_does_not_exist_is_refused_naming_row_and_
     assert problem.value == "QZY************Y"  # masked, as every code in a report
     assert "Z690" in problem.message  # the place that does not exist, whatever the language
     assert not Applicant.objects.exists()
+
+
+# --- one specification per record type ----------------------------------------------------
+
+
+def test_the_applicant_records_reader_template_and_stored_fields_come_from_one_specification(call):
+    from calls.applicants import APPLICANT_FIELDS, APPLICANT_SPEC, list_template
+    from calls.models import Applicant
+
+    headers, [example] = list_template(call)
+    assert headers == HEADERS[:7] + ["Perdita di reddito %"] + HEADERS[7:]
+    assert headers == APPLICANT_SPEC.headers and example == APPLICANT_SPEC.template_row()
+    stored = [field.stored_as for field in APPLICANT_SPEC if field.stored_as]
+    assert list(APPLICANT_FIELDS[2 : 2 + len(stored)]) == stored
+    assert set(APPLICANT_FIELDS) <= {field.name for field in Applicant._meta.fields}
+
+
+@pytest.mark.parametrize(
+    "key, value, accepted",
+    [
+        ("fiscal_code", "QZYHDJ79L57Z690Y", False),
+        ("fiscal_code", "RSSMRA85T10A662U", True),
+        ("household_size", 21, False),
+        ("months", "12", True),
+        ("income", "10.000,001", False),
+        ("over_65", "sì", True),
+    ],
+)
+def test_an_api_write_of_an_applicant_gets_the_imports_verdict(key, value, accepted):
+    from calls.applicants import APPLICANT_SPEC
+
+    serializer = APPLICANT_SPEC.serializer("ApplicantRecord", all_optional=True)(data={key: value})
+    assert serializer.is_valid() is accepted
+    assert (APPLICANT_SPEC.check({key: value}) == []) is accepted
+
+
+def test_an_arrears_case_reports_every_check_of_its_specification(call, entities, bari_calls_officer):
+    import datetime
+
+    from calls.models import CallType
+
+    call.call_type = CallType.ARREARS
+    call.save()
+    draft = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+    future = (datetime.date.today() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    headers = ["Codice fiscale", "Data intimazione sfratto", "Morosità", "Causa", "ISE", "ISEE", "Importo richiesto"]
+    row = ["RSSMRA85T10A662U", future, "5.400,00", "licenziamento", "", "", "5.400,00"]
+    content = ("\ufeff" + ";".join(headers) + "\r\n" + ";".join(row) + "\r\n").encode()
+    with pytest.raises(services.SubmissionFileInvalid) as refused:
+        services.upload_applicants(submission=draft, content=content, filename="casi.csv", by=bari_calls_officer)
+    assert sorted((problem.row, problem.column, problem.value) for problem in refused.value.problems) == [
+        (2, "Data intimazione sfratto", future),
+        (2, "ISEE", ""),
+    ]
