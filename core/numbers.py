@@ -15,7 +15,7 @@ Refused, with a message saying how to write the number:
   A lone point followed by exactly three digits (`1.234`) is the thousands separator.
 Spreadsheets exported by other systems do write `65.5`; their reader passes
 `dot_decimal=True` to accept a lone point followed by other than three digits as a
-decimal point (`core/tabular.py`). Forms never do.
+decimal point (`core/tabular/cells.py`). Forms never do.
 
 `ItalianDecimalField` is the form field for every amount, area and decimal input: a text
 input with `inputmode="decimal"` (the numeric keypad on phones, no browser-side

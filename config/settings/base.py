@@ -375,7 +375,7 @@ PUSH_MAX_IMPORT_BYTES = int(os.environ.get("PUSH_MAX_IMPORT_BYTES", 16 * 1024 * 
 # sealed (calls/sealed.py). Larger bodies are refused before they are kept.
 FILE_UPLOAD_MAX_MEMORY_SIZE = max(PUSH_MAX_IMPORT_BYTES, PUSH_MAX_PDF_BYTES)
 # Limits of every spreadsheet read (units, applicant lists), checked before a workbook is
-# expanded and again while it is read (core/tabular.py). A real 100,000-row sheet unpacks
+# expanded and again while it is read (core/tabular/limits.py). A real 100,000-row sheet unpacks
 # to about 170 MB and compresses about 10 times; Excel holds at most 32,767 characters a cell.
 PUSH_MAX_UNPACKED_BYTES = int(os.environ.get("PUSH_MAX_UNPACKED_BYTES", 200 * 1024 * 1024))
 PUSH_MAX_COMPRESSION_RATIO = int(os.environ.get("PUSH_MAX_COMPRESSION_RATIO", 100))
