@@ -729,7 +729,7 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 )
                 unit_id = None
         if values[usable_slot] is not None and values[conventional_slot] is not None:
-            for key, message in record_checks(dict(zip(_UNIT_KEYS, values))):
+            for key, message in record_checks(_RowValues(values)):
                 column = COLUMNS_BY_KEY[key]
                 row_errors.append(CellProblem(row_number, column.header, shown(values[_UNIT_KEYS.index(key)]), message))
         if unit_id and unit_id in unit_rows:
@@ -774,7 +774,25 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
     return parsed
 
 
-def _unit_checks(values: dict):
+_UNIT_SLOTS = {key: slot for slot, key in enumerate(_UNIT_KEYS)}
+
+
+class _RowValues:
+    """A row's unit values read by key, without building a dict for every row."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = values
+
+    def get(self, key, default=None):
+        slot = _UNIT_SLOTS.get(key)
+        return default if slot is None else self.values[slot]
+
+    __getitem__ = get
+
+
+def _unit_checks(values):
     for check in UNIT_SPEC.checks:
         yield from check(values)
 
