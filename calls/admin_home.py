@@ -4,15 +4,14 @@
   queue) and the open calls with the days left.
 - A Comune's officers: their drafts and the integrations asked of them, each with its deadline.
 
-Every figure comes from calls/selectors.py, scoped to the person (registry.access): an
-officer's home never shows another Comune's submissions. A few queries per panel."""
+Who sees which panel is calls/policy.py; every figure comes from calls/selectors.py, scoped
+to the person (registry.access): an officer's home never shows another Comune's
+submissions. A few queries per panel."""
 
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from registry import access
-
-from . import selectors
+from . import policy, selectors
 
 
 def days_left(moment, now) -> int:
@@ -47,11 +46,10 @@ class ComuneSubmissionsPanel(Component):
 def add_calls_panels(request, panels):
     user = request.user
     now = timezone.now()
-    if access.is_regional(user):
-        if user.has_perm("calls.review_submission"):
-            open_calls = [(call, days_left(call.closes_at, now)) for call in selectors.open_calls()]
-            panels.append(ReviewPanel(selectors.review_queue_count(), open_calls))
-    elif user.has_perm("calls.change_submission") and access.access_for(user).editable_ids():
+    if policy.can_review_submissions(user):
+        open_calls = [(call, days_left(call.closes_at, now)) for call in selectors.open_calls()]
+        panels.append(ReviewPanel(selectors.review_queue_count(), open_calls))
+    elif policy.prepares_submissions(user):
         rows = [
             (submission, deadline, days_left(deadline, now) if deadline else None)
             for submission, deadline in selectors.submissions_to_complete(user)

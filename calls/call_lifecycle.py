@@ -30,8 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from registry import access
-
+from . import policy
 from .models import CALL_PARAMETERS, Call, CallState
 
 
@@ -39,7 +38,7 @@ from .models import CALL_PARAMETERS, Call, CallState
 class CallTransition:
     sources: tuple[str, ...]
     target: str
-    permission: str  # the regional person must hold it
+    permission: str  # the regional person must hold it (calls/policy.can_take_call_transition)
     label: str
     irreversible: bool = False
 
@@ -84,11 +83,11 @@ AUDIT_ACTIONS = {
 
 def holds_permission(user, action: str) -> bool:
     """Whether the person's role allows the action at all (whatever the call's state)."""
-    return access.is_regional(user) and user.has_perm(TRANSITIONS[action].permission)
+    return policy.can_take_call_transition(user, TRANSITIONS[action])
 
 
 def may_take(user, call: Call, action: str) -> bool:
-    return call.state in TRANSITIONS[action].sources and holds_permission(user, action)
+    return policy.can_move_call(user, call, TRANSITIONS[action])
 
 
 def riparto_computable(call: Call) -> bool:

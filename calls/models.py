@@ -159,6 +159,11 @@ class Call(models.Model):
         return self.title
 
     @property
+    def is_arrears(self) -> bool:
+        """A call of the arrears fund (cases, not households; no bands)."""
+        return self.call_type == CallType.ARREARS
+
+    @property
     def fund_total(self) -> Decimal:
         return self.fund_base + self.fund_premium
 

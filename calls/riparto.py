@@ -11,7 +11,7 @@ Model (DGR 1999/2019 and DOMAIN.md §1.5; the premium formula is configurable on
    (`premium_weight`), again never above what they still need (base + premium ≤ need).
 3. What the premium cannot place (no Comune qualifies, or all are full) goes back to the
    base split among Comuni that still have need; what nobody needs is the residual
-   (economia), so that allocations + residual = fund, to the cent.
+   (economia), so that shares + residual = fund, to the cent.
 
 Rounding rule (stated, deterministic): every split computes exact shares, gives each Comune
 the share rounded down to the cent, then hands out the remaining cents one each, largest
@@ -33,7 +33,9 @@ class Claim:
 
 
 @dataclass
-class Allocation:
+class Share:
+    """One Comune's share of the fund, in cents (stored as a calls.models.Allocation row)."""
+
     code: str
     need: int
     co_financing: int
@@ -48,12 +50,12 @@ class Allocation:
 
 @dataclass
 class Riparto:
-    allocations: list[Allocation] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
     residual: int = 0  # cents nobody needed
 
     @property
     def allocated(self) -> int:
-        return sum(allocation.total for allocation in self.allocations)
+        return sum(share.total for share in self.shares)
 
 
 def to_cents(amount: Decimal) -> int:
@@ -101,7 +103,7 @@ def allocate(
     threshold: Decimal,
     premium_weight: str = WEIGHT_NEED,
 ) -> Riparto:
-    """Split the fund (in cents) among the claims. Allocations + residual == fund_base +
+    """Split the fund (in cents) among the claims. Shares + residual == fund_base +
     fund_premium; nobody gets more than their need; same input, same output."""
     if fund_base < 0 or fund_premium < 0:
         raise ValueError("funds cannot be negative")
@@ -136,8 +138,8 @@ def allocate(
 
     result = Riparto(residual=residual)
     for code, claim in by_code.items():
-        result.allocations.append(
-            Allocation(
+        result.shares.append(
+            Share(
                 code=code,
                 need=claim.need,
                 co_financing=claim.co_financing,

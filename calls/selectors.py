@@ -1,4 +1,5 @@
-"""Reading calls: which calls a person may see.
+"""Reading calls: which calls a person may see, and every read the screens, the public pages
+and the API make of calls, submissions and the riparto.
 
 A call's draft (dates, bands, fund amounts still under discussion) belongs to the Region's
 staff who prepare it. Everyone else – the public, the API, the Comuni's and the ARCA's people
@@ -6,13 +7,17 @@ in the admin – sees a call only once it is out of draft. Every screen and endp
 lists calls goes through these two functions."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Sum
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from registry import access
 
-from . import rules
-from .models import Call, CallState, DeadlineExtension, Submission, SubmissionState
+from . import policy, rules
+from .models import Call, CallState, CallType, DeadlineExtension, Submission, SubmissionState
 
 
 def published_calls():
@@ -23,7 +28,7 @@ def published_calls():
 def calls_visible_to(user):
     """Calls a signed-in person may read: all of them for the Region's staff who may view
     calls (they prepare the drafts); the published ones for everyone else."""
-    if access.is_regional(user) and user.has_perm("calls.view_call"):
+    if policy.can_see_all_calls(user):
         return Call.objects.all()
     return published_calls()
 
@@ -132,3 +137,58 @@ def submissions_to_complete(user) -> list[tuple[Submission, object]]:
             deadline = max(submission.call.closes_at, extension) if extension else submission.call.closes_at
         rows.append((submission, deadline))
     return sorted(rows, key=lambda row: (row[1] is None, row[1] or row[0].call.closes_at, row[0].pk))
+
+
+# --- a submission's page ----------------------------------------------------------------
+
+
+def list_rows(submission: Submission, *, limit: int):
+    """The first rows of the submission's list: its households (rent support) or its cases
+    (arrears), in the order of the Comune's file."""
+    rows = submission.arrears_cases if submission.call.call_type == CallType.ARREARS else submission.applicants
+    return rows.all()[:limit]
+
+
+def protocol_entries(submission: Submission) -> list:
+    """The protocol register's entries of the submission, newest first."""
+    return list(submission.protocol_entries.order_by("-registered_at", "-sequence"))
+
+
+def latest_receipt_entry(submission: Submission):
+    """The latest sending's entry (the receipt first given at the submission's address)."""
+    return submission.protocol_entries.order_by("-registered_at", "-sequence").first()
+
+
+def co_financing_saved(submission: Submission) -> bool:
+    """Whether the Comune has saved its co-financing at least once (even 0,00 €): the
+    service's audit entry of the change says so."""
+    return ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Submission),
+        object_id=str(submission.pk),
+        action="wagtail.edit",
+    ).exists()
+
+
+# --- a call's page and its riparto -------------------------------------------------------
+
+
+def submission_counts(call: Call) -> dict[str, int]:
+    """How many of the call's submissions are in each state (one query)."""
+    return dict(call.submissions.order_by().values("state").annotate(count=Count("pk")).values_list("state", "count"))
+
+
+def accepted_count(call: Call) -> int:
+    return call.submissions.filter(state=SubmissionState.ACCEPTED).count()
+
+
+def riparto_lines(call: Call):
+    """The call's riparto, one line per Comune, by the Comune's name."""
+    return call.allocations.select_related("comune").order_by("comune__name")
+
+
+def riparto_totals(call: Call) -> dict:
+    """The riparto's figures to the cent: Comuni, need, base, premium and total (one query)."""
+    figures = call.allocations.aggregate(
+        comuni=Count("pk"), need=Sum("need"), base=Sum("base"), premium=Sum("premium"), total=Sum("total")
+    )
+    return {name: (value if value is not None else Decimal("0")) for name, value in figures.items()}

@@ -2,7 +2,8 @@
 
 The submission's life is an explicit state machine (TRANSITIONS): each action names the
 states it may start from, the state it leads to, and who may take it. Every service is
-atomic, checks the access rule and the permission itself, and writes the audit log.
+atomic, asks calls/policy.py once whether the person may act, and writes the audit log;
+when a call accepts submissions is calls/rules.py.
 """
 
 import hashlib
@@ -29,7 +30,7 @@ from core.tabular import CellProblem, FileRefused, check_spreadsheet_limits
 from registry import access
 from registry.models import Area, Entity, EntityKind, Membership, Role
 
-from . import call_lifecycle, riparto, rules, sealed
+from . import call_lifecycle, policy, riparto, rules, sealed
 from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file, redact_fiscal_codes
 from .models import (
     Allocation,
@@ -39,6 +40,7 @@ from .models import (
     Attachment,
     Call,
     CallState,
+    CallType,
     DeadlineExtension,
     ProtocolCounter,
     ProtocolEntry,
@@ -67,20 +69,16 @@ class SubmissionFileInvalid(ValidationError):
 # --- who may act ------------------------------------------------------------------------
 
 
-def can_prepare(user, comune: Entity) -> bool:
-    """Officers of the calls area and the legal representative of the Comune itself."""
-    return (
-        user.has_perm("calls.change_submission") and not access.is_regional(user) and access.can_edit(user, comune.pk)
-    )
+# The predicates are calls/policy.py; here they become the refusals a person reads.
 
 
 def _require_preparer(user, submission: Submission):
-    if not can_prepare(user, submission.comune):
+    if not policy.can_prepare_submission(user, submission.comune):
         raise PermissionDenied(_("Only the Comune's officers can change its submission."))
 
 
-def _require_reviewer(user):
-    if not (access.is_regional(user) and user.has_perm("calls.review_submission")):
+def _require_reviewer(user, submission: Submission):
+    if not policy.can_review_submission(user, submission):
         raise PermissionDenied(_("Only the Region's reviewers can do this."))
 
 
@@ -116,7 +114,7 @@ def _check_call_accepts(call: Call, comune: Entity, now) -> None:
 
 
 def grant_extension(*, call: Call, comune: Entity, closes_at, reason: str, by) -> DeadlineExtension:
-    if not (access.is_regional(by) and by.has_perm("calls.change_call")):
+    if not policy.can_change_call(by, call):
         raise PermissionDenied(_("Only the Region grants extensions."))
     if closes_at <= call.closes_at:
         raise ValidationError(_("An extension must end after the call's deadline."), code="extension")
@@ -151,7 +149,7 @@ def reopen_call(*, call: Call, closes_at, by) -> Call:
 def open_submission(*, call: Call, comune: Entity, by) -> Submission:
     """The Comune's submission for the call, created as a draft the first time – only while
     the call accepts the Comune's submissions (calls/rules.py)."""
-    if comune.kind != EntityKind.COMUNE or not can_prepare(by, comune):
+    if comune.kind != EntityKind.COMUNE or not policy.can_prepare_submission(by, comune):
         raise PermissionDenied(_("Only the Comune's officers can prepare its submission."))
     existing = Submission.objects.filter(call=call, comune=comune).first()
     if existing is not None:  # its own state and deadlines say what it may still do
@@ -345,7 +343,7 @@ def _write_list(upload: ApplicantUpload, rows: list) -> None:
         _require_preparer(by, submission)
         _check_editable(submission)
         _check_open(submission, timezone.now())
-        arrears = submission.call.call_type == "arrears"
+        arrears = submission.call.call_type == CallType.ARREARS
         model, fields = (ArrearsCase, ARREARS_FIELDS) if arrears else (Applicant, APPLICANT_FIELDS)
         model.objects.filter(submission=submission).delete()
         insert_rows(model, ["submission_id", *fields], [(submission.pk, *row) for row in rows])
@@ -396,7 +394,7 @@ AUDIT_ACTIONS = {
 
 
 def recompute_totals(submission: Submission) -> None:
-    if submission.call.call_type == "arrears":
+    if submission.call.call_type == CallType.ARREARS:
         figures = submission.arrears_cases.aggregate(count=Count("id"), need=Sum("granted_amount"))
         submission.applicant_count = submission.eligible_count = figures["count"] or 0
         submission.eligible_a = submission.eligible_b = submission.eligible_covid = 0
@@ -499,7 +497,7 @@ class DuplicateView:
 
 def duplicate_view_for(user, submission: Submission) -> str:
     if access.is_regional(user):
-        return DuplicateView.NAMED if user.has_perm("calls.review_submission") else DuplicateView.NONE
+        return DuplicateView.NAMED if policy.can_review_submission(user, submission) else DuplicateView.NONE
     if submission.state in SENT_STATES and access.can_view(user, submission.comune_id):
         return DuplicateView.ANONYMOUS
     return DuplicateView.NONE
@@ -520,7 +518,7 @@ def duplicates(submission: Submission) -> dict[str, list[str]]:
     """The raw lookup, unaudited and unfiltered by viewer: pseudonym → names of the other
     Comuni whose lists as sent (SENT_STATES) in the same call hold the same person.
     Screens and the API use duplicate_report(), never this."""
-    model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
+    model = ArrearsCase if submission.call.call_type == CallType.ARREARS else Applicant
     mine = model.objects.filter(submission=submission).values("fiscal_code_hash")
     others = (
         model.objects.filter(
@@ -546,7 +544,7 @@ def duplicate_report(*, submission: Submission, viewer) -> DuplicateReport:
     if view == DuplicateView.NONE:
         return DuplicateReport(shown=False, names_shown=False, rows=[])
     found = duplicates(submission)
-    model = ArrearsCase if submission.call.call_type == "arrears" else Applicant
+    model = ArrearsCase if submission.call.call_type == CallType.ARREARS else Applicant
     row_of = dict(
         model.objects.filter(submission=submission, fiscal_code_hash__in=list(found)).values_list(
             "fiscal_code_hash", "row_number"
@@ -597,9 +595,9 @@ def allowed_actions(user, submission: Submission) -> list[str]:
     for name, transition in TRANSITIONS.items():
         if submission.state not in transition.sources:
             continue
-        if transition.side == "comune" and can_prepare(user, submission.comune):
+        if transition.side == "comune" and policy.can_prepare_submission(user, submission.comune):
             actions.append(name)
-        if transition.side == "region" and access.is_regional(user) and user.has_perm("calls.review_submission"):
+        if transition.side == "region" and policy.can_review_submission(user, submission):
             actions.append(name)
     return actions
 
@@ -609,7 +607,7 @@ def _move(submission: Submission, action: str, by) -> Transition:
     if transition.side == "comune":
         _require_preparer(by, submission)
     else:
-        _require_reviewer(by)
+        _require_reviewer(by, submission)
     if submission.state not in transition.sources:
         raise ValidationError(
             _("This cannot be done to a submission in state “%(state)s”.") % {"state": submission.get_state_display()},
@@ -873,15 +871,15 @@ def _notify_comune(submission: Submission, event: str, *, entry: ProtocolEntry |
 # --- riparto --------------------------------------------------------------------------
 
 
-def _require_riparto(by):
-    if not (access.is_regional(by) and by.has_perm("calls.run_riparto")):
+def _require_riparto(by, call: Call):
+    if not policy.can_run_riparto(by, call):
         raise PermissionDenied(_("Only the Region computes and publishes the riparto."))
 
 
 def compute_riparto(*, call: Call, by) -> list[Allocation]:
     """Split the fund among the accepted submissions (calls/riparto.py) and store the table.
     Running it again gives the same table; once published it cannot be recomputed."""
-    _require_riparto(by)
+    _require_riparto(by, call)
     call = Call.objects.get(pk=call.pk)  # what is stored, not what the caller holds
     if call.riparto_published_at:
         raise ValidationError(_("The riparto is published and frozen."), code="published")
@@ -907,15 +905,15 @@ def compute_riparto(*, call: Call, by) -> list[Allocation]:
         rows = [
             Allocation(
                 call=call,
-                comune=comuni[line.code],
-                need=riparto.from_cents(line.need),
-                co_financing=riparto.from_cents(line.co_financing),
-                premium_eligible=line.premium_eligible,
-                base=riparto.from_cents(line.base),
-                premium=riparto.from_cents(line.premium),
-                total=riparto.from_cents(line.total),
+                comune=comuni[share.code],
+                need=riparto.from_cents(share.need),
+                co_financing=riparto.from_cents(share.co_financing),
+                premium_eligible=share.premium_eligible,
+                base=riparto.from_cents(share.base),
+                premium=riparto.from_cents(share.premium),
+                total=riparto.from_cents(share.total),
             )
-            for line in result.allocations
+            for share in result.shares
         ]
         Allocation.objects.bulk_create(rows)
         call.riparto_residual = riparto.from_cents(result.residual)
@@ -939,7 +937,7 @@ def compute_riparto(*, call: Call, by) -> list[Allocation]:
 
 
 def publish_riparto(*, call: Call, by) -> Call:
-    _require_riparto(by)
+    _require_riparto(by, call)
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.riparto_published_at:

@@ -17,24 +17,24 @@ def run(claims, base, premium, weight=WEIGHT_NEED):
 
 def check_invariants(claims, result, base, premium):
     assert result.allocated + result.residual == base + premium
-    for allocation in result.allocations:
-        assert 0 <= allocation.total <= max(allocation.need, 0)
-        assert allocation.base >= 0 and allocation.premium >= 0
+    for share in result.shares:
+        assert 0 <= share.total <= max(share.need, 0)
+        assert share.base >= 0 and share.premium >= 0
     if result.residual:
-        assert all(allocation.total == max(allocation.need, 0) for allocation in result.allocations)
+        assert all(share.total == max(share.need, 0) for share in result.shares)
 
 
 def test_base_is_proportional_to_need():
     claims = [Claim("A", 600_00, 0), Claim("B", 300_00, 0), Claim("C", 100_00, 0)]
     result = run(claims, 500_00, 0)
-    assert [a.base for a in result.allocations] == [300_00, 150_00, 50_00]
+    assert [a.base for a in result.shares] == [300_00, 150_00, 50_00]
     assert result.residual == 0
 
 
 def test_base_never_exceeds_need_and_what_nobody_needs_is_the_residual():
     claims = [Claim("A", 10_00, 0), Claim("B", 1000_00, 0)]
     result = run(claims, 2000_00, 0)
-    assert [a.base for a in result.allocations] == [10_00, 1000_00]
+    assert [a.base for a in result.shares] == [10_00, 1000_00]
     assert result.residual == 990_00
 
 
@@ -42,7 +42,7 @@ def test_a_comune_filled_by_the_premium_leaves_the_rest_to_the_others():
     # Premium by co-financing: A co-finances a lot but needs little; once full, B takes the rest.
     claims = [Claim("A", 200_00, 1000_00), Claim("B", 3000_00, 400_00)]
     result = run(claims, 1600_00, 600_00, WEIGHT_CO_FINANCING)
-    by_code = {a.code: a for a in result.allocations}
+    by_code = {a.code: a for a in result.shares}
     assert (by_code["A"].base, by_code["B"].base) == (100_00, 1500_00)
     assert (by_code["A"].premium, by_code["B"].premium) == (100_00, 500_00)
     assert by_code["A"].total == 200_00  # its whole need, never more
@@ -52,7 +52,7 @@ def test_a_comune_filled_by_the_premium_leaves_the_rest_to_the_others():
 def test_premium_goes_only_to_comuni_co_financing_at_least_the_threshold():
     claims = [Claim("A", 1000_00, 100_00), Claim("B", 1000_00, 99_99), Claim("C", 1000_00, 0)]
     result = run(claims, 1500_00, 300_00)
-    by_code = {a.code: a for a in result.allocations}
+    by_code = {a.code: a for a in result.shares}
     assert by_code["A"].base == 500_00 and by_code["A"].premium_eligible  # 100 ≥ 20 % of 500
     assert not by_code["B"].premium_eligible  # 99,99 < 100
     assert by_code["A"].premium == 300_00 and by_code["B"].premium == by_code["C"].premium == 0
@@ -61,19 +61,19 @@ def test_premium_goes_only_to_comuni_co_financing_at_least_the_threshold():
 def test_all_zero_co_financing_puts_the_premium_back_into_the_base_split():
     claims = [Claim("A", 1000_00, 0), Claim("B", 3000_00, 0)]
     result = run(claims, 1000_00, 1000_00)
-    assert [a.total for a in result.allocations] == [500_00, 1500_00]
+    assert [a.total for a in result.shares] == [500_00, 1500_00]
     assert result.residual == 0
 
 
 def test_a_single_comune_gets_the_fund_up_to_its_need():
     result = run([Claim("A", 700_00, 200_00)], 500_00, 500_00)
-    assert result.allocations[0].total == 700_00 and result.residual == 300_00
+    assert result.shares[0].total == 700_00 and result.residual == 300_00
 
 
 def test_ties_share_the_odd_cent_by_code():
     claims = [Claim("B", 100, 0), Claim("A", 100, 0), Claim("C", 100, 0)]
     result = run(claims, 100, 0)
-    assert {a.code: a.base for a in result.allocations} == {"A": 34, "B": 33, "C": 33}
+    assert {a.code: a.base for a in result.shares} == {"A": 34, "B": 33, "C": 33}
 
 
 def test_same_input_same_table():
@@ -84,7 +84,7 @@ def test_same_input_same_table():
 def test_premium_weighted_by_co_financing():
     claims = [Claim("A", 10_000_00, 3_000_00), Claim("B", 10_000_00, 1_000_00)]
     result = run(claims, 2_000_00, 400_00, WEIGHT_CO_FINANCING)
-    assert [a.premium for a in result.allocations] == [300_00, 100_00]
+    assert [a.premium for a in result.shares] == [300_00, 100_00]
 
 
 def test_worked_example_dgr_1999_2019_shape():
@@ -129,15 +129,15 @@ def test_property_totals_to_the_cent_and_caps(claims, base, premium, weight):
 @given(claims_strategy, funds, st.integers(0, 40), st.integers(1, 1_000_000_00))
 def test_property_base_share_does_not_fall_when_need_rises(claims, base, index, increase):
     index %= len(claims)
-    before = run(claims, base, 0).allocations[index].base
+    before = run(claims, base, 0).shares[index].base
     raised = [Claim(c.code, c.need + (increase if i == index else 0), c.co_financing) for i, c in enumerate(claims)]
-    assert run(raised, base, 0).allocations[index].base >= before
+    assert run(raised, base, 0).shares[index].base >= before
 
 
 @settings(max_examples=200, deadline=None)
 @given(claims_strategy, funds, funds, st.integers(0, 40), st.integers(1, 1_000_000_00))
 def test_property_more_co_financing_never_lowers_a_comunes_total(claims, base, premium, index, increase):
     index %= len(claims)
-    before = run(claims, base, premium).allocations[index].total
+    before = run(claims, base, premium).shares[index].total
     raised = [Claim(c.code, c.need, c.co_financing + (increase if i == index else 0)) for i, c in enumerate(claims)]
-    assert run(raised, base, premium).allocations[index].total >= before
+    assert run(raised, base, premium).shares[index].total >= before
