@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import Call, CallState, CallType, DeadlineExtension, Submission, SubmissionState
+from calls.models import DeadlineExtension, Submission, SubmissionState
 from registry.models import Area, Role
 from registry.stock.models import ImportJob, ImportStatus
+from tests.calls.fixtures import make_arrears_call, make_call
 from tests.conftest import ARCA_PUGLIA_CENTRALE, ARCA_SUD_SALENTO, BARI, LECCE
 from tests.factories import member
 
@@ -21,24 +22,8 @@ MAX_QUERIES = {"reviewer": 21, "comune": 20, "arca": 21}
 @pytest.fixture
 def calls(entities, region_admin):
     now = timezone.now()
-    call = Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Fondo sostegno locazioni 2025",
-        legal_act="DGR n. 100 del 10/01/2026",
-        opens_at=now - datetime.timedelta(days=20),
-        closes_at=now + datetime.timedelta(days=10),
-        state=CallState.OPEN,
-    )
-    arrears = Call.objects.create(
-        call_type=CallType.ARREARS,
-        year=2025,
-        title="Fondo morosità 2025",
-        legal_act="DGR n. 101 del 10/01/2026",
-        opens_at=now - datetime.timedelta(days=20),
-        closes_at=now + datetime.timedelta(days=30),
-        state=CallState.OPEN,
-    )
+    call = make_call(opens_at=now - datetime.timedelta(days=20))
+    arrears = make_arrears_call(opens_at=now - datetime.timedelta(days=20))
     extended = now + datetime.timedelta(days=15)
     DeadlineExtension.objects.create(
         call=call, comune=entities[BARI], closes_at=extended, reason="Allagamento", granted_by=region_admin

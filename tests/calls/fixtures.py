@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from calls import services
@@ -128,3 +129,17 @@ def ready(call, entities, bari_calls, pdf_file):
     services.add_attachment(submission=submission, name=ATTACHMENT, uploaded_file=pdf_file(), by=bari_calls)
     submission.refresh_from_db()
     return submission
+
+
+# --- what an officer does on the admin's pages -------------------------------------------
+
+
+def action(client, submission, name, data=None):
+    """Press one of the submission page's buttons (a form posted to its action)."""
+    return client.post(reverse("calls_submission_action", args=[submission.pk, name]), data or {})
+
+
+def confirm(client, submission, name, data=None):
+    """What an officer does on a confirmation page: press its confirm button."""
+    url = reverse("calls_submission_confirm", args=[submission.pk, name])
+    return client.post(url, {"confirm": "yes", **(data or {})})

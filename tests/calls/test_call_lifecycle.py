@@ -13,7 +13,7 @@ from wagtail.models import ModelLogEntry
 from calls import call_lifecycle, services
 from calls.models import Call, CallState, CallType
 from registry.models import Role
-from tests.calls.test_calls_admin import bari_calls, call, confirm, sent  # noqa: F401
+from tests.calls.fixtures import make_arrears_call
 from tests.conftest import BARI, REGION
 from tests.factories import member
 from tests.helpers import assert_refused_by_admin
@@ -22,14 +22,16 @@ from tests.helpers import assert_refused_by_admin
 @pytest.fixture
 def draft(db):
     now = timezone.now()
-    return Call.objects.create(
-        call_type=CallType.ARREARS,
+    return make_arrears_call(
         year=2026,
         title="Fondo morosità 2026",
         legal_act="DGR n. 5 del 05/01/2026",
         opens_at=now + datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=30),
+        state=CallState.DRAFT,
         fund_base=D("2000"),
+        fund_premium=D("0"),
+        required_attachments="",
     )
 
 
@@ -76,7 +78,7 @@ def test_move_call_refuses_a_transition_not_in_the_table(draft, region_admin):
     assert not ModelLogEntry.objects.filter(action__startswith="push.call.").exists()
 
 
-def test_move_call_refuses_whoever_the_table_does_not_allow(draft, bari_calls, editor, region_admin):  # noqa: F811
+def test_move_call_refuses_whoever_the_table_does_not_allow(draft, bari_calls, editor, region_admin):
     with pytest.raises(PermissionDenied):
         call_lifecycle.move_call(draft, "publish", bari_calls)
     call_lifecycle.move_call(draft, "publish", editor)  # the Region's editors publish calls
@@ -87,7 +89,7 @@ def test_move_call_refuses_whoever_the_table_does_not_allow(draft, bari_calls, e
     assert draft.state == CallState.CLOSED
 
 
-def test_reopening_goes_through_the_table_with_a_new_deadline(call, region_admin):  # noqa: F811
+def test_reopening_goes_through_the_table_with_a_new_deadline(call, region_admin):
     later = timezone.now() + datetime.timedelta(days=40)
     with pytest.raises(ValidationError):
         services.reopen_call(call=call, closes_at=later, by=region_admin)  # still open
@@ -101,7 +103,7 @@ def test_reopening_goes_through_the_table_with_a_new_deadline(call, region_admin
 # --- the call's page -------------------------------------------------------------------
 
 
-def test_the_call_page_offers_exactly_the_allowed_transitions(client, call, region_admin, editor):  # noqa: F811
+def test_the_call_page_offers_exactly_the_allowed_transitions(client, call, region_admin, editor):
     client.force_login(region_admin)
     inspect = reverse("calls_call_modeladmin_inspect", args=[call.pk])
     html = client.get(inspect).content.decode()
@@ -117,7 +119,7 @@ def test_the_call_page_offers_exactly_the_allowed_transitions(client, call, regi
     assert move_url(call, "reopen") in html and move_url(call, "compute") not in html
 
 
-def test_closing_from_the_call_page_needs_the_confirmation(client, call, region_admin):  # noqa: F811
+def test_closing_from_the_call_page_needs_the_confirmation(client, call, region_admin):
     client.force_login(region_admin)
     page = client.get(move_url(call, "close"))
     assert page.status_code == 200 and "1.500,00 €" in page.content.decode()  # the fund, in the summary
@@ -129,14 +131,14 @@ def test_closing_from_the_call_page_needs_the_confirmation(client, call, region_
     assert call.state == CallState.CLOSED
 
 
-def test_a_comune_cannot_close_a_call(client, call, bari_calls):  # noqa: F811
+def test_a_comune_cannot_close_a_call(client, call, bari_calls):
     client.force_login(bari_calls)
     assert_refused_by_admin(client.post(move_url(call, "close"), {"confirm": "yes"}))
     call.refresh_from_db()
     assert call.state == CallState.OPEN
 
 
-def test_the_riparto_is_not_computed_on_an_open_call(client, call, region_admin):  # noqa: F811
+def test_the_riparto_is_not_computed_on_an_open_call(client, call, region_admin):
     client.force_login(region_admin)
     url = reverse("calls_riparto", args=[call.pk])
     assert 'value="compute"' not in client.get(url).content.decode()
@@ -150,7 +152,7 @@ def test_the_riparto_is_not_computed_on_an_open_call(client, call, region_admin)
 # --- the generic edit form -------------------------------------------------------------------
 
 
-def edit_data(call, **changes):  # noqa: F811
+def edit_data(call, **changes):
     data = {
         "call_type": call.call_type,
         "year": call.year,
@@ -179,7 +181,7 @@ def test_the_edit_form_has_no_state_and_a_forged_one_is_ignored(client, draft, r
     assert draft.title == "Fondo morosità 2026 (rev.)" and draft.state == CallState.DRAFT
 
 
-def test_a_call_with_submissions_is_read_only(client, sent, region_admin):  # noqa: F811
+def test_a_call_with_submissions_is_read_only(client, sent, region_admin):
     live = sent.call
     client.force_login(region_admin)
     url = reverse("calls_call_modeladmin_edit", args=[live.pk])
@@ -191,7 +193,7 @@ def test_a_call_with_submissions_is_read_only(client, sent, region_admin):  # no
     assert url not in html
 
 
-def test_the_model_refuses_to_change_the_parameters_once_submissions_exist(sent):  # noqa: F811
+def test_the_model_refuses_to_change_the_parameters_once_submissions_exist(sent):
     live = Call.objects.get(pk=sent.call_id)
     live.band_a_cap = D("5000")
     with pytest.raises(ValidationError):
@@ -202,7 +204,7 @@ def test_the_model_refuses_to_change_the_parameters_once_submissions_exist(sent)
     live.save()
 
 
-def test_a_live_calls_title_opens_its_page_not_the_edit_form(client, call, draft, region_admin):  # noqa: F811
+def test_a_live_calls_title_opens_its_page_not_the_edit_form(client, call, draft, region_admin):
     client.force_login(region_admin)
     html = client.get(reverse("calls_call_modeladmin_index")).content.decode()
     live_inspect = reverse("calls_call_modeladmin_inspect", args=[call.pk])
@@ -211,14 +213,14 @@ def test_a_live_calls_title_opens_its_page_not_the_edit_form(client, call, draft
     assert f'<a href="{draft_edit}" title=' in html
 
 
-def test_the_comune_is_preselected_for_an_officer_of_one_comune(client, call, entities, bari_calls):  # noqa: F811
+def test_the_comune_is_preselected_for_an_officer_of_one_comune(client, call, entities, bari_calls):
     client.force_login(bari_calls)
     form = client.get(reverse("calls_submission_modeladmin_create")).context["form"]
     assert form["comune"].value() == entities[BARI].pk
     assert form["call"].value() == call.pk
 
 
-def test_reopening_from_the_call_page_asks_for_the_new_deadline(client, call, region_admin):  # noqa: F811
+def test_reopening_from_the_call_page_asks_for_the_new_deadline(client, call, region_admin):
     call_lifecycle.move_call(call, "close", region_admin)
     client.force_login(region_admin)
     page = client.get(move_url(call, "reopen")).content.decode()
@@ -255,7 +257,7 @@ def test_a_forged_state_on_the_create_form_is_ignored(client, region_admin):
 
 
 @pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.EDITOR, Role.REVIEWER])
-def test_the_call_page_offers_each_regional_role_exactly_its_transitions(client, call, entities, role):  # noqa: F811
+def test_the_call_page_offers_each_regional_role_exactly_its_transitions(client, call, entities, role):
     person = member(REGION, role)
     client.force_login(person)
     inspect = reverse("calls_call_modeladmin_inspect", args=[call.pk])
@@ -272,7 +274,7 @@ def test_the_call_page_offers_each_regional_role_exactly_its_transitions(client,
         assert offered == allowed, (role, state)
 
 
-def test_a_comune_is_offered_no_transition(client, call, bari_calls):  # noqa: F811
+def test_a_comune_is_offered_no_transition(client, call, bari_calls):
     client.force_login(bari_calls)
     html = client.get(reverse("calls_call_modeladmin_inspect", args=[call.pk])).content.decode()
     assert not any(move_url(call, action) in html for action in call_lifecycle.TRANSITIONS)

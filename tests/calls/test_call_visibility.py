@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import Call, CallState, CallType
-from registry.models import Area, Role
-from tests.conftest import BARI, REGION
+from calls.models import CallState
+from registry.models import Role
+from tests.calls.fixtures import make_arrears_call
+from tests.conftest import REGION
 from tests.factories import member
 from tests.helpers import assert_not_found, assert_refused_by_admin
 
@@ -19,30 +20,27 @@ DRAFT_TITLE = "Fondo morosità 2026 – bozza riservata"
 DRAFT_FUND = D("987654.32")
 
 
-def make_call(state, title, fund, year):
+def arrears_call(state, title, fund, year):
     now = timezone.now()
-    return Call.objects.create(
-        call_type=CallType.ARREARS,
+    return make_arrears_call(
         year=year,
         title=title,
+        legal_act="",
         opens_at=now + datetime.timedelta(days=30),
         closes_at=now + datetime.timedelta(days=60),
         state=state,
         fund_base=fund,
+        fund_premium=D("0"),
+        required_attachments="",
     )
 
 
 @pytest.fixture
 def calls(db):
     return {
-        "draft": make_call(CallState.DRAFT, DRAFT_TITLE, DRAFT_FUND, 2026),
-        "open": make_call(CallState.OPEN, "Fondo morosità 2025", D("1000"), 2025),
+        "draft": arrears_call(CallState.DRAFT, DRAFT_TITLE, DRAFT_FUND, 2026),
+        "open": arrears_call(CallState.OPEN, "Fondo morosità 2025", D("1000"), 2025),
     }
-
-
-@pytest.fixture
-def bari_calls(entities):
-    return member(BARI, Role.OFFICER, Area.CALLS)
 
 
 def instance_urls(call):

@@ -1,5 +1,6 @@
 """The calls in the admin, through the web client: a Comune prepares and sends, the Region
 reviews and splits; and from the attacker's side, another Comune reaches for it all."""
+# ruff: noqa: F811  (shared fixtures imported here because tests/calls/test_calls_api.py imports them from here)
 
 import datetime
 import re
@@ -14,10 +15,19 @@ from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
 from calls import call_lifecycle, services
-from calls.models import Call, CallState, CallType, Submission, SubmissionState
+from calls.models import Call, Submission, SubmissionState
 from core.exports import EXPORT_ACTION
-from registry.models import Area, Role
-from tests.calls.test_submissions import WORKED_EXAMPLES, applicants_csv
+from registry.models import Role
+from tests.calls.fixtures import (  # noqa: F401  (tests/calls/test_calls_api.py imports them from here)
+    ATTACHMENT,
+    WORKED_EXAMPLES,
+    action,
+    applicants_csv,
+    bari_calls,
+    call,
+    confirm,
+    lecce_calls,
+)
 from tests.conftest import BARI, LECCE
 from tests.factories import member
 from tests.helpers import (
@@ -27,68 +37,6 @@ from tests.helpers import (
     assert_redirects_to_login,
     assert_refused_by_admin,
 )
-
-ATTACHMENT = "Determina di approvazione della graduatoria"
-
-
-@pytest.fixture
-def call(db):
-    now = timezone.now()
-    return Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Fondo sostegno locazioni 2025",
-        legal_act="DGR n. 100 del 10/01/2026",
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=10),
-        state=CallState.OPEN,
-        fund_base=D("1000"),
-        fund_premium=D("500"),
-        required_attachments=ATTACHMENT,
-    )
-
-
-@pytest.fixture
-def bari_calls(entities):
-    return member(BARI, Role.OFFICER, Area.CALLS)
-
-
-@pytest.fixture
-def lecce_calls(entities):
-    return member(LECCE, Role.OFFICER, Area.CALLS)
-
-
-def action(client, submission, name, data=None):
-    return client.post(reverse("calls_submission_action", args=[submission.pk, name]), data or {})
-
-
-def confirm(client, submission, name, data=None):
-    """What an officer does on a confirmation page: press its confirm button."""
-    url = reverse("calls_submission_confirm", args=[submission.pk, name])
-    return client.post(url, {"confirm": "yes", **(data or {})})
-
-
-@pytest.fixture
-def sent(client, call, entities, bari_calls, pdf_file, django_capture_on_commit_callbacks):
-    """Bari's submission prepared and sent through the admin."""
-    client.force_login(bari_calls)
-    response = client.post(
-        reverse("calls_submission_modeladmin_create"), {"call": call.pk, "comune": entities[BARI].pk}
-    )
-    submission = Submission.objects.get()
-    assert response.status_code == 302 and response["Location"].endswith(f"/inspect/{submission.pk}/")
-    action(
-        client,
-        submission,
-        "applicants",
-        {"file": SimpleUploadedFile("graduatoria.csv", applicants_csv(WORKED_EXAMPLES))},
-    )
-    action(client, submission, "co_financing", {"amount": "800,00"})
-    action(client, submission, "attachment", {"name": ATTACHMENT, "file": pdf_file()})
-    with django_capture_on_commit_callbacks(execute=True):
-        confirm(client, submission, "submit")
-    submission.refresh_from_db()
-    return submission
 
 
 def test_a_comune_prepares_and_sends_through_the_admin(client, sent):

@@ -10,14 +10,13 @@ from wagtail.models import ModelLogEntry
 
 from calls import call_lifecycle, services
 from calls.models import Call, Submission, SubmissionState
-from tests.calls.test_calls_admin import ATTACHMENT, action, bari_calls, call, confirm, sent  # noqa: F401
-from tests.calls.test_submissions import WORKED_EXAMPLES, applicants_csv
+from tests.calls.fixtures import ATTACHMENT, WORKED_EXAMPLES, action, applicants_csv, confirm
 from tests.conftest import BARI
 from tests.helpers import assert_not_found, assert_refused_by_admin
 
 
 @pytest.fixture
-def prepared(client, call, entities, bari_calls, pdf_file):  # noqa: F811
+def prepared(client, call, entities, bari_calls, pdf_file):
     """Bari's submission ready to be sent: list, co-financing typed the Italian way, attachment."""
     client.force_login(bari_calls)
     submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
@@ -81,27 +80,18 @@ def test_a_post_with_confirm_sends(client, prepared, django_capture_on_commit_ca
     assert prepared.state == SubmissionState.SUBMITTED and prepared.protocol_number
 
 
-def test_the_send_page_of_another_comune_does_not_exist(client, prepared, lecce_calls_officer):
-    client.force_login(lecce_calls_officer)
+def test_the_send_page_of_another_comune_does_not_exist(client, prepared, lecce_calls):
+    client.force_login(lecce_calls)
     assert_not_found(client.get(confirm_url(prepared, "submit")), leaked=("3.698,74", "15.000,00"))
     assert_not_found(client.post(confirm_url(prepared, "submit"), {"confirm": "yes"}))
     prepared.refresh_from_db()
     assert prepared.state == SubmissionState.DRAFT
 
 
-@pytest.fixture
-def lecce_calls_officer(entities):
-    from registry.models import Area, Role
-    from tests.conftest import LECCE
-    from tests.factories import member
-
-    return member(LECCE, Role.OFFICER, Area.CALLS)
-
-
 # --- accepting and rejecting ----------------------------------------------------------------
 
 
-def test_the_accept_page_shows_the_decision_and_acts_only_when_confirmed(client, sent, reviewer):  # noqa: F811
+def test_the_accept_page_shows_the_decision_and_acts_only_when_confirmed(client, sent, reviewer):
     client.force_login(reviewer)
     html = client.get(confirm_url(sent, "accept")).content.decode()
     assert "3.698,74 €" in html and "800,00 €" in html and sent.protocol_number in html
@@ -116,7 +106,7 @@ def test_the_accept_page_shows_the_decision_and_acts_only_when_confirmed(client,
     assert sent.state == SubmissionState.ACCEPTED
 
 
-def test_the_reject_page_asks_for_the_reason_and_acts_only_when_confirmed(client, sent, reviewer):  # noqa: F811
+def test_the_reject_page_asks_for_the_reason_and_acts_only_when_confirmed(client, sent, reviewer):
     client.force_login(reviewer)
     html = client.get(confirm_url(sent, "reject")).content.decode()
     assert "3.698,74 €" in html and 'name="reason"' in html
@@ -131,7 +121,7 @@ def test_the_reject_page_asks_for_the_reason_and_acts_only_when_confirmed(client
     assert sent.state == SubmissionState.REJECTED and sent.decision_reason == "Determina non firmata"
 
 
-def test_a_comune_cannot_accept_its_own_submission_from_the_confirmation_page(client, sent, bari_calls):  # noqa: F811
+def test_a_comune_cannot_accept_its_own_submission_from_the_confirmation_page(client, sent, bari_calls):
     client.force_login(bari_calls)
     assert_refused_by_admin(confirm(client, sent, "accept"))
     sent.refresh_from_db()
@@ -142,7 +132,7 @@ def test_a_comune_cannot_accept_its_own_submission_from_the_confirmation_page(cl
 
 
 @pytest.fixture
-def computed(sent, reviewer, region_admin):  # noqa: F811
+def computed(sent, reviewer, region_admin):
     services.accept(submission=sent, by=reviewer)
     call_lifecycle.move_call(sent.call, "close", region_admin)
     services.compute_riparto(call=sent.call, by=region_admin)

@@ -2,7 +2,6 @@
 integration – has its own number and time, issued once and never changed; its receipt is
 rendered after the commit, in the background, and stays downloadable as issued; the
 Region's reviewers are told of every sending."""
-# ruff: noqa: F811  (the fixtures of test_submissions are imported and used as arguments)
 
 import datetime
 import io
@@ -21,9 +20,6 @@ from rest_framework.test import APIClient
 
 from calls import services
 from calls.models import (
-    Call,
-    CallState,
-    CallType,
     ProtocolEntry,
     ProtocolEntryImmutable,
     ProtocolKind,
@@ -31,17 +27,9 @@ from calls.models import (
     SubmissionState,
 )
 from registry.models import Area, Membership, Role
-from tests.calls.test_submissions import (  # noqa: F401  (fixtures)
-    WORKED_EXAMPLES,
-    applicants_csv,
-    bari_calls_officer,
-    call,
-    ready,
-)
+from tests.calls.fixtures import ATTACHMENT, WORKED_EXAMPLES, applicants_csv, make_call
 from tests.conftest import LECCE, REGION
 from tests.factories import member
-
-ATTACHMENT = "Determina di approvazione della graduatoria"
 
 
 def pdf_text(field_file) -> str:
@@ -72,12 +60,12 @@ def integrate(submission, *, reviewer, officer, capture, rows=WORKED_EXAMPLES[1:
 
 
 def test_an_integration_gets_its_own_number_time_and_receipt(
-    ready, bari_calls_officer, reviewer, django_capture_on_commit_callbacks
+    ready, bari_calls, reviewer, django_capture_on_commit_callbacks
 ):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
     first = ready.protocol_entries.get()
     first_pdf = first.receipt_pdf.open("rb").read()
-    integrate(ready, reviewer=reviewer, officer=bari_calls_officer, capture=django_capture_on_commit_callbacks)
+    integrate(ready, reviewer=reviewer, officer=bari_calls, capture=django_capture_on_commit_callbacks)
 
     first_again, second = ready.protocol_entries.order_by("sequence")
     year = timezone.localdate().year
@@ -93,8 +81,8 @@ def test_an_integration_gets_its_own_number_time_and_receipt(
     assert (ready.protocol_number, ready.submitted_at) == (second.number, second.registered_at)
 
 
-def test_a_protocol_entry_cannot_be_changed_or_deleted(ready, bari_calls_officer, django_capture_on_commit_callbacks):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
+def test_a_protocol_entry_cannot_be_changed_or_deleted(ready, bari_calls, django_capture_on_commit_callbacks):
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
     entry = ready.protocol_entries.get()
     entry.registered_at = timezone.now()
     with pytest.raises(ProtocolEntryImmutable):
@@ -109,10 +97,8 @@ def test_a_protocol_entry_cannot_be_changed_or_deleted(ready, bari_calls_officer
     assert stored.number == ready.protocol_number and stored.receipt_sha256
 
 
-def test_the_database_refuses_to_change_an_entry_or_its_receipt(
-    ready, bari_calls_officer, django_capture_on_commit_callbacks
-):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
+def test_the_database_refuses_to_change_an_entry_or_its_receipt(ready, bari_calls, django_capture_on_commit_callbacks):
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
     entry = ready.protocol_entries.get()
     for statement in (
         "UPDATE calls_protocolentry SET number = 'PUSH/1999/000001' WHERE id = %s",
@@ -125,8 +111,8 @@ def test_the_database_refuses_to_change_an_entry_or_its_receipt(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the delete guard is PostgreSQL's")
-def test_the_database_refuses_to_delete_an_entry(ready, bari_calls_officer, django_capture_on_commit_callbacks):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
+def test_the_database_refuses_to_delete_an_entry(ready, bari_calls, django_capture_on_commit_callbacks):
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM calls_protocolentry")
     assert ProtocolEntry.objects.count() == 1
@@ -136,13 +122,13 @@ def test_the_database_refuses_to_delete_an_entry(ready, bari_calls_officer, djan
 
 
 def test_the_receipt_is_prepared_after_the_commit_and_issued_once(
-    client, ready, bari_calls_officer, django_capture_on_commit_callbacks
+    client, ready, bari_calls, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.submit(submission=ready, by=bari_calls_officer)
+        services.submit(submission=ready, by=bari_calls)
     entry = ready.protocol_entries.get()
     assert not entry.receipt_pdf and mail.outbox == []  # nothing rendered or mailed inside the transaction
-    client.force_login(bari_calls_officer)
+    client.force_login(bari_calls)
     page = client.get(reverse("calls_submission_modeladmin_inspect", args=[ready.pk])).content.decode()
     assert gettext("Receipt being prepared") in page and entry.number in page
     assert client.get(reverse("calls_protocol_receipt", args=[ready.pk, entry.pk])).status_code == 404
@@ -162,16 +148,16 @@ def test_the_receipt_is_prepared_after_the_commit_and_issued_once(
 
 
 def test_the_receipt_states_what_was_sent_even_when_rendered_after_a_change(
-    ready, bari_calls_officer, reviewer, django_capture_on_commit_callbacks
+    ready, bari_calls, reviewer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.submit(submission=ready, by=bari_calls_officer)
+        services.submit(submission=ready, by=bari_calls)
     # Before the worker gets to it, the Region asks for an integration and the list changes.
     services.request_integration(
         submission=ready, by=reviewer, message="x", deadline=timezone.now() + datetime.timedelta(days=1)
     )
     services.upload_applicants(
-        submission=ready, content=applicants_csv(WORKED_EXAMPLES[1:2]), filename="g.csv", by=bari_calls_officer
+        submission=ready, content=applicants_csv(WORKED_EXAMPLES[1:2]), filename="g.csv", by=bari_calls
     )
     for callback in callbacks:
         callback()
@@ -183,12 +169,12 @@ def test_the_receipt_states_what_was_sent_even_when_rendered_after_a_change(
 
 
 def test_every_receipt_stays_downloadable_and_the_old_address_gives_the_latest(
-    client, ready, bari_calls_officer, reviewer, django_capture_on_commit_callbacks
+    client, ready, bari_calls, reviewer, django_capture_on_commit_callbacks
 ):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
-    integrate(ready, reviewer=reviewer, officer=bari_calls_officer, capture=django_capture_on_commit_callbacks)
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
+    integrate(ready, reviewer=reviewer, officer=bari_calls, capture=django_capture_on_commit_callbacks)
     first, second = ready.protocol_entries.order_by("sequence")
-    client.force_login(bari_calls_officer)
+    client.force_login(bari_calls)
     for entry in (first, second):
         response = client.get(reverse("calls_protocol_receipt", args=[ready.pk, entry.pk]))
         assert response.status_code == 200
@@ -208,9 +194,9 @@ def test_every_receipt_stays_downloadable_and_the_old_address_gives_the_latest(
 
 
 def test_another_comune_cannot_download_a_receipt_by_its_entry(
-    client, ready, bari_calls_officer, entities, django_capture_on_commit_callbacks
+    client, ready, bari_calls, entities, django_capture_on_commit_callbacks
 ):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
     entry = ready.protocol_entries.get()
     lecce = services.open_submission(
         call=ready.call, comune=entities[LECCE], by=(lecce_officer := member(LECCE, Role.OFFICER, Area.CALLS))
@@ -221,14 +207,12 @@ def test_another_comune_cannot_download_a_receipt_by_its_entry(
     assert client.get(reverse("calls_protocol_receipt", args=[lecce.pk, entry.pk])).status_code == 404
 
 
-def test_the_api_lists_the_entries_with_their_receipts(
-    ready, bari_calls_officer, reviewer, django_capture_on_commit_callbacks
-):
-    send(ready, bari_calls_officer, django_capture_on_commit_callbacks)
-    integrate(ready, reviewer=reviewer, officer=bari_calls_officer, capture=django_capture_on_commit_callbacks)
+def test_the_api_lists_the_entries_with_their_receipts(ready, bari_calls, reviewer, django_capture_on_commit_callbacks):
+    send(ready, bari_calls, django_capture_on_commit_callbacks)
+    integrate(ready, reviewer=reviewer, officer=bari_calls, capture=django_capture_on_commit_callbacks)
     first, second = ready.protocol_entries.order_by("sequence")
     api = APIClient()
-    api.force_authenticate(bari_calls_officer)
+    api.force_authenticate(bari_calls)
     body = api.get(f"/api/v1/submissions/{ready.pk}").json()
     assert [(row["number"], row["kind"], row["receipt_sha256"]) for row in body["protocol_entries"]] == [
         (first.number, "submission_sent", first.receipt_sha256),
@@ -259,7 +243,7 @@ def test_the_api_schema_describes_the_entries(db):
 
 
 def test_the_regions_reviewers_are_emailed_at_each_sending(
-    ready, bari_calls_officer, reviewer, region_admin, django_capture_on_commit_callbacks
+    ready, bari_calls, reviewer, region_admin, django_capture_on_commit_callbacks
 ):
     reviewer.email, region_admin.email = "istruttore@regione.puglia.example.it", "admin@regione.puglia.example.it"
     reviewer.save()
@@ -268,20 +252,20 @@ def test_the_regions_reviewers_are_emailed_at_each_sending(
     former = member(REGION, Role.REVIEWER, email="ex@regione.puglia.example.it")
     Membership.objects.filter(user=former).update(ended_on=timezone.localdate())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.submit(submission=ready, by=bari_calls_officer)
+        services.submit(submission=ready, by=bari_calls)
     assert mail.outbox == []  # told after the commit, not before
     for callback in callbacks:
         callback()
     [told] = [m for m in mail.outbox if reviewer.email in m.to]
     assert sorted(told.to) == [region_admin.email, reviewer.email]
-    assert editor.email not in told.to and former.email not in told.to and bari_calls_officer.email not in told.to
+    assert editor.email not in told.to and former.email not in told.to and bari_calls.email not in told.to
     ready.refresh_from_db()
     assert ready.protocol_number in told.subject and "Bari" in told.subject
     link = settings.WAGTAILADMIN_BASE_URL + reverse("calls_submission_modeladmin_inspect", args=[ready.pk])
     assert link in told.body
 
     mail.outbox.clear()
-    integrate(ready, reviewer=reviewer, officer=bari_calls_officer, capture=django_capture_on_commit_callbacks)
+    integrate(ready, reviewer=reviewer, officer=bari_calls, capture=django_capture_on_commit_callbacks)
     [told_again] = [m for m in mail.outbox if reviewer.email in m.to]
     assert ready.protocol_number in told_again.subject and link in told_again.body
 
@@ -301,17 +285,7 @@ def test_concurrent_sendings_get_gapless_numbers_with_times_in_the_same_order(pd
     from registry.seeding import load_reference_entities
 
     load_reference_entities()
-    now = timezone.now()
-    burst = Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Concorrenza",
-        legal_act="-",
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=1),
-        state=CallState.OPEN,
-        required_attachments=ATTACHMENT,
-    )
+    burst = make_call(title="Concorrenza", closes_at=timezone.now() + datetime.timedelta(days=1))
     drafts = []
     for comune in Entity.objects.filter(kind=EntityKind.COMUNE).order_by("code")[:30]:
         officer = member(comune, Role.OFFICER, Area.CALLS)
@@ -361,15 +335,8 @@ def test_a_sending_under_way_does_not_hold_up_another_comunes(pdf_file, monkeypa
     from registry.seeding import load_reference_entities
 
     load_reference_entities()
-    now = timezone.now()
-    shared = Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Due Comuni",
-        legal_act="-",
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=1),
-        state=CallState.OPEN,
+    shared = make_call(
+        title="Due Comuni", closes_at=timezone.now() + datetime.timedelta(days=1), required_attachments=""
     )
     drafts = {}
     for code in ("072006", "075035"):  # Bari, Lecce

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from calls import selectors
-from calls.models import Call, CallState, CallType, Submission, SubmissionState
+from calls.models import Submission, SubmissionState
+from tests.calls.fixtures import make_arrears_call, make_call
 from tests.conftest import BARI, LECCE
 from tests.helpers import assert_refused_by_admin
 
@@ -21,24 +22,8 @@ from tests.helpers import assert_refused_by_admin
 def waiting(entities):
     """Submissions of four Comuni in every state, sent at different times."""
     now = timezone.now()
-    call = Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Fondo sostegno locazioni 2025",
-        legal_act="DGR n. 100 del 10/01/2026",
-        opens_at=now - datetime.timedelta(days=20),
-        closes_at=now + datetime.timedelta(days=10),
-        state=CallState.OPEN,
-    )
-    other = Call.objects.create(
-        call_type=CallType.ARREARS,
-        year=2025,
-        title="Fondo morosità 2025",
-        legal_act="DGR n. 101 del 10/01/2026",
-        opens_at=now - datetime.timedelta(days=20),
-        closes_at=now + datetime.timedelta(days=10),
-        state=CallState.OPEN,
-    )
+    call = make_call(opens_at=now - datetime.timedelta(days=20))
+    other = make_arrears_call(opens_at=now - datetime.timedelta(days=20), closes_at=now + datetime.timedelta(days=10))
     from registry.models import Entity, EntityKind
 
     comuni = list(Entity.objects.filter(kind=EntityKind.COMUNE).exclude(code__in=[BARI, LECCE]).order_by("code")[:3])

@@ -1,5 +1,6 @@
 """Submissions of the Comuni: the applicant list, the deadline, the protocol number, the
 receipt, the review's state machine and who may do what."""
+# ruff: noqa: F811  (shared fixtures imported here because tests/security imports them from here)
 
 import datetime
 import threading
@@ -13,90 +14,21 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from calls import services
-from calls.models import Applicant, Call, CallState, CallType, ProtocolCounter, Submission, SubmissionState
+from calls.models import Applicant, Call, CallState, ProtocolCounter, Submission, SubmissionState
 from core.pseudonyms import pseudonymise
-from registry.models import Area, Role
+from tests.calls.fixtures import (  # noqa: F401  (tests/security and tests/browser import them from here)
+    HEADERS,
+    WORKED_EXAMPLES,
+    applicant,
+    applicants_csv,
+    call,
+    make_arrears_call,
+    ready,
+)
+from tests.calls.fixtures import bari_calls as bari_calls_officer  # noqa: F401  (likewise)
+from tests.calls.fixtures import lecce_calls as lecce_calls_officer  # noqa: F401  (likewise)
 from tests.conftest import BARI, LECCE
-from tests.factories import member, valid_fiscal_code
-
-HEADERS = [
-    "Codice fiscale",
-    "Componenti nucleo",
-    "Over 65",
-    "Disabili",
-    "Minori",
-    "Reddito annuo",
-    "ISEE",
-    "Canone annuo",
-    "Mesi",
-    "Estremi registrazione contratto",
-]
-
-
-def applicants_csv(rows):
-    lines = [";".join(HEADERS)]
-    for row in rows:
-        lines.append(";".join(str(cell) for cell in row))
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def applicant(code=None, income="10.000,00", rent="4.800,00", months="12", size="3"):
-    return [code or valid_fiscal_code(), size, "no", "no", "sì", income, "", rent, months, "TNF1T123456"]
-
-
-WORKED_EXAMPLES = [
-    applicant(income="10.000,00", rent="4.800,00"),  # A, capped 3.098,74
-    applicant(income="15.000,00", rent="4.200,00"),  # B, 600,00
-    applicant(income="15.000,00", rent="3.000,00"),  # not eligible
-]
-
-
-@pytest.fixture
-def call(db):
-    now = timezone.now()
-    return Call.objects.create(
-        call_type=CallType.RENT_SUPPORT,
-        year=2025,
-        title="Fondo sostegno locazioni 2025",
-        legal_act="DGR n. 100 del 10/01/2026",
-        opens_at=now - datetime.timedelta(days=10),
-        closes_at=now + datetime.timedelta(days=10),
-        state=CallState.OPEN,
-        fund_base=D("11000000"),
-        fund_premium=D("5000000"),
-        required_attachments="Determina di approvazione della graduatoria",
-    )
-
-
-@pytest.fixture
-def bari_calls_officer(entities):
-    return member(BARI, Role.OFFICER, Area.CALLS, email="referente.bandi@comune.bari.example.it")
-
-
-@pytest.fixture
-def lecce_calls_officer(entities):
-    return member(LECCE, Role.OFFICER, Area.CALLS)
-
-
-@pytest.fixture
-def ready(call, entities, bari_calls_officer, pdf_file):
-    """Bari's submission with the worked examples, co-financing and the attachment."""
-    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
-    services.upload_applicants(
-        submission=submission,
-        content=applicants_csv(WORKED_EXAMPLES),
-        filename="graduatoria.csv",
-        by=bari_calls_officer,
-    )
-    services.set_co_financing(submission=submission, amount=D("1000.00"), by=bari_calls_officer)
-    services.add_attachment(
-        submission=submission,
-        name="Determina di approvazione della graduatoria",
-        uploaded_file=pdf_file(),
-        by=bari_calls_officer,
-    )
-    submission.refresh_from_db()
-    return submission
+from tests.factories import valid_fiscal_code
 
 
 def test_the_list_is_computed_with_the_calls_bands(ready):
@@ -114,7 +46,7 @@ def test_the_codice_fiscale_is_stored_only_pseudonymised(ready):
         assert code not in str(row.values())
 
 
-def test_a_malformed_list_changes_nothing_and_lists_every_problem(ready, bari_calls_officer):
+def test_a_malformed_list_changes_nothing_and_lists_every_problem(ready, bari_calls):
     bad = [
         applicant(code="RSSMRA85T10A562T"),  # wrong check character
         applicant(months="13"),
@@ -122,9 +54,7 @@ def test_a_malformed_list_changes_nothing_and_lists_every_problem(ready, bari_ca
         [valid_fiscal_code(), "", "no", "no", "no", "1.000,00", "", "2.000,00", "12", "X"],  # household size missing
     ]
     with pytest.raises(services.SubmissionFileInvalid) as error:
-        services.upload_applicants(
-            submission=ready, content=applicants_csv(bad), filename="g.csv", by=bari_calls_officer
-        )
+        services.upload_applicants(submission=ready, content=applicants_csv(bad), filename="g.csv", by=bari_calls)
     assert [(p.row, p.column) for p in error.value.problems] == [
         (2, "Codice fiscale"),
         (3, "Mesi"),
@@ -135,22 +65,22 @@ def test_a_malformed_list_changes_nothing_and_lists_every_problem(ready, bari_ca
     assert ready.applicant_count == 3 and ready.need == D("3698.74")
 
 
-def test_the_same_person_twice_in_a_list_is_refused(call, entities, bari_calls_officer):
-    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+def test_the_same_person_twice_in_a_list_is_refused(call, entities, bari_calls):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     code = valid_fiscal_code()
     with pytest.raises(services.SubmissionFileInvalid) as error:
         services.upload_applicants(
             submission=submission,
             content=applicants_csv([applicant(code), applicant(code)]),
             filename="g.csv",
-            by=bari_calls_officer,
+            by=bari_calls,
         )
     assert error.value.problems[0].row == 3
 
 
-def test_submitting_gives_protocol_receipt_and_email(ready, bari_calls_officer, django_capture_on_commit_callbacks):
+def test_submitting_gives_protocol_receipt_and_email(ready, bari_calls, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit(submission=ready, by=bari_calls_officer)
+        services.submit(submission=ready, by=bari_calls)
     ready.refresh_from_db()
     year = timezone.localdate().year
     assert ready.state == SubmissionState.SUBMITTED
@@ -163,22 +93,22 @@ def test_submitting_gives_protocol_receipt_and_email(ready, bari_calls_officer, 
     assert ModelLogEntry.objects.filter(action="push.submission.submit", object_id=str(ready.pk)).exists()
 
 
-def test_after_submitting_the_list_is_frozen(ready, bari_calls_officer):
-    services.submit(submission=ready, by=bari_calls_officer)
+def test_after_submitting_the_list_is_frozen(ready, bari_calls):
+    services.submit(submission=ready, by=bari_calls)
     with pytest.raises(ValidationError) as error:
         services.upload_applicants(
-            submission=ready, content=applicants_csv(WORKED_EXAMPLES[:1]), filename="g.csv", by=bari_calls_officer
+            submission=ready, content=applicants_csv(WORKED_EXAMPLES[:1]), filename="g.csv", by=bari_calls
         )
     assert error.value.code == "frozen"
     with pytest.raises(ValidationError):
-        services.set_co_financing(submission=ready, amount=D("5"), by=bari_calls_officer)
+        services.set_co_financing(submission=ready, amount=D("5"), by=bari_calls)
 
 
-def test_a_late_submission_is_refused_at_the_exact_time(ready, bari_calls_officer, call):
+def test_a_late_submission_is_refused_at_the_exact_time(ready, bari_calls, call):
     call.closes_at = timezone.now() - datetime.timedelta(seconds=1)
     call.save()
     with pytest.raises(ValidationError) as error:
-        services.submit(submission=ready, by=bari_calls_officer)
+        services.submit(submission=ready, by=bari_calls)
     assert error.value.code == "late"
     assert "chiuso" in error.value.messages[0] or "closed" in error.value.messages[0]
     ready.refresh_from_db()
@@ -186,7 +116,7 @@ def test_a_late_submission_is_refused_at_the_exact_time(ready, bari_calls_office
     assert not ProtocolCounter.objects.filter(last_number__gt=0).exists()
 
 
-def test_an_extension_lets_one_comune_submit_late(ready, bari_calls_officer, call, region_admin, entities):
+def test_an_extension_lets_one_comune_submit_late(ready, bari_calls, call, region_admin, entities):
     call.closes_at = timezone.now() - datetime.timedelta(hours=1)
     call.save()
     services.grant_extension(
@@ -196,37 +126,37 @@ def test_an_extension_lets_one_comune_submit_late(ready, bari_calls_officer, cal
         reason="Guasto informatico",
         by=region_admin,
     )
-    services.submit(submission=ready, by=bari_calls_officer)
+    services.submit(submission=ready, by=bari_calls)
     assert ModelLogEntry.objects.filter(action="push.call.extension").exists()
 
 
-def test_missing_attachment_or_empty_list_blocks_submission(call, entities, bari_calls_officer):
-    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+def test_missing_attachment_or_empty_list_blocks_submission(call, entities, bari_calls):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     with pytest.raises(ValidationError) as error:
-        services.submit(submission=submission, by=bari_calls_officer)
+        services.submit(submission=submission, by=bari_calls)
     assert error.value.code == "empty"
     services.upload_applicants(
-        submission=submission, content=applicants_csv(WORKED_EXAMPLES), filename="g.csv", by=bari_calls_officer
+        submission=submission, content=applicants_csv(WORKED_EXAMPLES), filename="g.csv", by=bari_calls
     )
     with pytest.raises(ValidationError) as error:
-        services.submit(submission=submission, by=bari_calls_officer)
+        services.submit(submission=submission, by=bari_calls)
     assert error.value.code == "attachments"
 
 
-def test_attachments_must_be_real_pdfs(call, entities, bari_calls_officer, pdf_file):
-    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+def test_attachments_must_be_real_pdfs(call, entities, bari_calls, pdf_file):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     with pytest.raises(ValidationError):
         services.add_attachment(
             submission=submission,
             name="Determina",
             uploaded_file=pdf_file("d.pdf", b"MZ\x90 not a pdf"),
-            by=bari_calls_officer,
+            by=bari_calls,
         )
     assert not submission.attachments.exists()
 
 
-def test_the_review_state_machine(ready, bari_calls_officer, reviewer, django_capture_on_commit_callbacks):
-    services.submit(submission=ready, by=bari_calls_officer)
+def test_the_review_state_machine(ready, bari_calls, reviewer, django_capture_on_commit_callbacks):
+    services.submit(submission=ready, by=bari_calls)
     deadline = timezone.now() + datetime.timedelta(days=7)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_integration(
@@ -237,9 +167,9 @@ def test_the_review_state_machine(ready, bari_calls_officer, reviewer, django_ca
     assert "Manca la determina" in mail.outbox[-1].body
     protocol = ready.protocol_number
     services.upload_applicants(
-        submission=ready, content=applicants_csv(WORKED_EXAMPLES[:2]), filename="g.csv", by=bari_calls_officer
+        submission=ready, content=applicants_csv(WORKED_EXAMPLES[:2]), filename="g.csv", by=bari_calls
     )
-    services.submit(submission=ready, by=bari_calls_officer)
+    services.submit(submission=ready, by=bari_calls)
     ready.refresh_from_db()
     # The integration is a sending of its own: a new number in the register (issue 9).
     assert ready.state == SubmissionState.INTEGRATED and ready.protocol_number != protocol
@@ -252,8 +182,8 @@ def test_the_review_state_machine(ready, bari_calls_officer, reviewer, django_ca
     assert ready.state == SubmissionState.ACCEPTED
 
 
-def test_a_reviewer_cannot_skip_states(call, entities, bari_calls_officer, reviewer):
-    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+def test_a_reviewer_cannot_skip_states(call, entities, bari_calls, reviewer):
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     for action in (
         lambda: services.accept(submission=submission, by=reviewer),
         lambda: services.reject(submission=submission, by=reviewer, reason="x"),
@@ -265,20 +195,20 @@ def test_a_reviewer_cannot_skip_states(call, entities, bari_calls_officer, revie
     assert submission.state == SubmissionState.DRAFT
 
 
-def test_each_side_does_only_its_own_transitions(ready, bari_calls_officer, reviewer, region_admin):
+def test_each_side_does_only_its_own_transitions(ready, bari_calls, reviewer, region_admin):
     with pytest.raises(PermissionDenied):
         services.submit(submission=ready, by=reviewer)
-    services.submit(submission=ready, by=bari_calls_officer)
+    services.submit(submission=ready, by=bari_calls)
     with pytest.raises(PermissionDenied):
-        services.accept(submission=ready, by=bari_calls_officer)
+        services.accept(submission=ready, by=bari_calls)
     with pytest.raises(ValidationError):
         services.reject(submission=ready, by=reviewer, reason="  ")
     services.reject(submission=ready, by=region_admin, reason="Documentazione incompleta")
     assert Submission.objects.get(pk=ready.pk).state == SubmissionState.REJECTED
 
 
-def test_another_comune_cannot_touch_the_submission(ready, lecce_calls_officer, bari_officer):
-    for user in (lecce_calls_officer, bari_officer):  # bari_officer is of the property-register area
+def test_another_comune_cannot_touch_the_submission(ready, lecce_calls, bari_officer):
+    for user in (lecce_calls, bari_officer):  # bari_officer is of the property-register area
         with pytest.raises(PermissionDenied):
             services.upload_applicants(
                 submission=ready, content=applicants_csv(WORKED_EXAMPLES), filename="g.csv", by=user
@@ -290,18 +220,18 @@ def test_another_comune_cannot_touch_the_submission(ready, lecce_calls_officer, 
 
 
 def test_duplicates_across_comuni_are_found_by_pseudonym_among_sent_lists(
-    ready, call, entities, bari_calls_officer, lecce_calls_officer
+    ready, call, entities, bari_calls, lecce_calls
 ):
     shared = WORKED_EXAMPLES[1][0]
-    lecce = services.open_submission(call=call, comune=entities[LECCE], by=lecce_calls_officer)
+    lecce = services.open_submission(call=call, comune=entities[LECCE], by=lecce_calls)
     services.upload_applicants(
         submission=lecce,
         content=applicants_csv([applicant(shared), applicant()]),
         filename="g.csv",
-        by=lecce_calls_officer,
+        by=lecce_calls,
     )
     assert services.duplicates(lecce) == {}  # Bari's list is a draft: not a list yet
-    services.submit(submission=ready, by=bari_calls_officer)
+    services.submit(submission=ready, by=bari_calls)
     assert services.duplicates(lecce) == {pseudonymise(shared): ["Bari"]}
     assert services.duplicates(ready) == {}  # Lecce's is still a draft
 
@@ -362,11 +292,13 @@ def test_fifty_comuni_submitting_at_once_get_fifty_distinct_gapless_numbers():
     assert sorted(numbers) == [f"PUSH/2030/{n:06d}" for n in range(1, 51)]
 
 
-def test_riparto_from_accepted_submissions_sums_to_the_fund(ready, bari_calls_officer, reviewer, region_admin, call):
-    services.submit(submission=ready, by=bari_calls_officer)
+def test_riparto_from_accepted_submissions_sums_to_the_fund(ready, bari_calls, reviewer, region_admin, call):
+    services.submit(submission=ready, by=bari_calls)
     services.accept(submission=ready, by=reviewer)
-    call.state = CallState.CLOSED
-    call.save()
+    Call.objects.filter(pk=call.pk).update(  # 16 million: larger than the need
+        state=CallState.CLOSED, fund_base=D("11000000"), fund_premium=D("5000000")
+    )
+    call.refresh_from_db()
     rows = services.compute_riparto(call=call, by=region_admin)
     again = services.compute_riparto(call=call, by=region_admin)
     assert [(r.comune_id, r.total) for r in rows] == [(r.comune_id, r.total) for r in again]
@@ -380,9 +312,9 @@ def test_riparto_from_accepted_submissions_sums_to_the_fund(ready, bari_calls_of
         services.compute_riparto(call=call, by=reviewer)
 
 
-def test_the_receipt_pdf_travels_with_the_email(ready, bari_calls_officer, django_capture_on_commit_callbacks):
+def test_the_receipt_pdf_travels_with_the_email(ready, bari_calls, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit(submission=ready, by=bari_calls_officer)
+        services.submit(submission=ready, by=bari_calls)
     [comune_mail] = [m for m in mail.outbox if "referente.bandi@comune.bari.example.it" in m.to]
     [(name, content, mimetype)] = comune_mail.attachments
     assert name.endswith(".pdf") and mimetype == "application/pdf" and content.startswith(b"%PDF")
@@ -399,18 +331,9 @@ ARREARS_HEADERS = [
 ]
 
 
-def test_arrears_cases_are_capped_and_checked_against_the_calls_limits(entities, bari_calls_officer):
-    now = timezone.now()
-    call = Call.objects.create(
-        call_type=CallType.ARREARS,
-        year=2025,
-        title="Morosità 2025",
-        legal_act="DGR 2/2026",
-        state=CallState.OPEN,
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=5),
-    )
-    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls_officer)
+def test_arrears_cases_are_capped_and_checked_against_the_calls_limits(entities, bari_calls):
+    call = make_arrears_call()
+    submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     rows = [
         [
             valid_fiscal_code(),
@@ -424,7 +347,7 @@ def test_arrears_cases_are_capped_and_checked_against_the_calls_limits(entities,
         [valid_fiscal_code(), "01/06/2025", "4.000,00", "Cassa integrazione", "30.000,00", "", "3.500,00"],
     ]
     content = ("\ufeff" + "\r\n".join(";".join(r) for r in [ARREARS_HEADERS, *rows]) + "\r\n").encode("utf-8")
-    services.upload_applicants(submission=submission, content=content, filename="morosi.csv", by=bari_calls_officer)
+    services.upload_applicants(submission=submission, content=content, filename="morosi.csv", by=bari_calls)
     submission.refresh_from_db()
     assert [case.granted_amount for case in submission.arrears_cases.all()] == [D("12000.00"), D("3500.00")]
     assert submission.need == D("15500.00") and submission.applicant_count == 2
@@ -432,6 +355,6 @@ def test_arrears_cases_are_capped_and_checked_against_the_calls_limits(entities,
     too_rich = [[valid_fiscal_code(), "15/03/2025", "5.000,00", "malattia", "40.000,00", "30.000,00", "5.000,00"]]
     content = ("\ufeff" + "\r\n".join(";".join(r) for r in [ARREARS_HEADERS, *too_rich]) + "\r\n").encode("utf-8")
     with pytest.raises(services.SubmissionFileInvalid) as error:
-        services.upload_applicants(submission=submission, content=content, filename="morosi.csv", by=bari_calls_officer)
+        services.upload_applicants(submission=submission, content=content, filename="morosi.csv", by=bari_calls)
     assert error.value.problems[0].column == "ISEE"
     assert submission.arrears_cases.count() == 2
