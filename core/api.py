@@ -246,7 +246,7 @@ def _validation_problem(error: DjangoValidationError) -> Response:
     else:
         codes = [item.code for item in error.error_list if item.code]
         title = _title_for(409) if status == 409 else _("Not possible")
-        body = problem(status, title, " ".join(error.messages), code=codes[0] if codes else None)
+        body = problem(status, title, " ".join(error.messages), **({"code": codes[0]} if codes else {}))
         if len(error.error_list) > 1:
             body["errors"] = [
                 {"message": message, "code": item.code} for item, message in zip(error.error_list, error.messages)
@@ -342,12 +342,18 @@ def state_conflict(description: str) -> OpenApiResponse:
 def document_problems(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents its error answers as
     problem+json (core.api.problem_exception_handler writes them all): the ones any operation
-    may give, 413/415 where there is a body, and those the view declared itself (409, …)."""
+    may give, 413/415 where there is a body, and those the view declared itself (409, …).
+    Optional query parameters say that an empty value is allowed (it means "not given")."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            for parameter in operation.get("parameters", []):
+                # A filter sent empty (`?province=`) is a filter not given, as django-filter
+                # and the pagination read it.
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
             errors = dict(ERRORS_OF_EVERY_OPERATION)
             if operation.get("requestBody"):

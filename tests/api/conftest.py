@@ -2,6 +2,7 @@
 use the API (a Comune's officer for calls, the Region's reviewer)."""
 
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -44,3 +45,62 @@ def api():
 def as_bari(api, bari_calls_officer):
     api.force_authenticate(bari_calls_officer)
     return api
+
+
+# --- the schema fuzz (test_schema_fuzz.py): run on its own, as CI does --------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "schema: fuzzes the API from its schema (run with PUSH_SCHEMA_FUZZ=1)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PUSH_SCHEMA_FUZZ") == "1":
+        return
+    skip = pytest.mark.skip(reason="schema fuzz: set PUSH_SCHEMA_FUZZ=1 and run it with -m schema")
+    for item in items:
+        if "schema" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def fuzz_register(entities, load_stock, open_call):
+    """A small register to fuzz: Bari's units, an open call with Bari's draft, last year's
+    allocated call with Bari's sent submission, its upload and its receipt; a Comune officer
+    (calls) of Bari and a reviewer of the Region."""
+    from django.core.files.base import ContentFile
+
+    from calls.models import ApplicantUpload, Call, CallState, ProtocolEntry, ProtocolKind, Submission
+    from registry.models import Role
+    from tests.conftest import REGION
+
+    load_stock(BARI, 5)
+    officer = member(BARI, Role.OFFICER, Area.CALLS)
+    reviewer = member(REGION, Role.REVIEWER)
+    now = timezone.now()
+    Submission.objects.create(call=open_call, comune=entities[BARI])
+    last_year = Call.objects.create(
+        call_type="rent_support",
+        year=2025,
+        title="Fondo affitti 2025",
+        legal_act="DGR 2/2025",
+        state=CallState.ALLOCATED,
+        opens_at=now - datetime.timedelta(days=400),
+        closes_at=now - datetime.timedelta(days=300),
+        riparto_published_at=now - datetime.timedelta(days=200),
+    )
+    sent = Submission.objects.create(call=last_year, comune=entities[BARI], state="accepted")
+    ApplicantUpload.objects.create(
+        submission=sent, uploaded_by=officer, original_name="elenco.csv", sha256="0" * 64, size=1
+    )
+    ProtocolEntry.objects.create(
+        number="PUSH/2025/000001",
+        year=2025,
+        sequence=1,
+        registered_at=now - datetime.timedelta(days=310),
+        kind=ProtocolKind.SUBMISSION_SENT,
+        submission=sent,
+        receipt_pdf=ContentFile(b"%PDF-1.4 ricevuta", name="ricevuta.pdf"),
+        receipt_sha256="0" * 64,
+    )
+    return {"users": {"comune officer": officer, "regional reviewer": reviewer}}
