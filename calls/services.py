@@ -782,7 +782,7 @@ def reviewer_recipients() -> list[str]:
         .select_related("user")
     )
     users = {membership.user for membership in memberships}
-    return sorted({user.email for user in users if user.has_perm("calls.review_submission")})
+    return sorted({user.email for user in users if policy.can_review_submissions(user)})
 
 
 def notify_reviewers(entry_id: int) -> None:
