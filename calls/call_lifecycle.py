@@ -4,14 +4,15 @@
                          ^                |                     |
                          +----reopen------+---------------------+
 
-"Published" is the open state before `opens_at`: the call is public and the Comuni can
-prepare their lists, and it accepts sendings only from `opens_at` (services._check_open).
+"Published" is the open state before `opens_at`: the call, its guideline and its list
+template are public, and it accepts submissions only from `opens_at` until its deadline
+excluded (calls/rules.accepts_submissions).
 "compute" and "allocate" are taken by the riparto's services (compute_riparto,
 publish_riparto), "reopen" by services.reopen_call (it also sets the new deadline); the
 others by the buttons of the call's page.
 
 `move_call` is the only way a call's state changes: it checks the table and the person's
-permission, saves, and writes the audit entry, in one transaction. The generic edit form
+permission (calls/policy.can_take_call_transition), saves, and writes the audit entry, in one transaction. The generic edit form
 has no state field, so a forged POST cannot set one.
 
 The call's parameters (bands, thresholds, fund) are locked once a Comune has opened a

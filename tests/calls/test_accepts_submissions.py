@@ -171,3 +171,15 @@ def test_the_guideline_page_invites_submissions_until_the_deadline(call, deadlin
 
     clock(deadline + offset)
     assert selectors.public_call(call).accepting is accepting
+
+
+def test_the_lists_of_deadlines_read_the_same_rule(call, deadline, bari_extension, entities, bari_calls, lecce_calls):
+    """The public page's list of the Comuni's deadlines and an officer's home read every
+    deadline in one query each; they give what the rule gives for each Comune."""
+    from calls import selectors
+
+    assert selectors.comune_deadlines(call) == [("Bari", rules.deadline_for(call, entities[BARI]))]
+    for officer, comune in ((bari_calls, entities[BARI]), (lecce_calls, entities[LECCE])):
+        services.open_submission(call=call, comune=comune, by=officer)
+        [(_submission, shown)] = selectors.submissions_to_complete(officer)
+        assert shown == rules.deadline_for(call, comune)
