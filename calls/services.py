@@ -85,8 +85,6 @@ def _require_reviewer(user, submission: Submission):
 # --- deadlines --------------------------------------------------------------------------
 # The rule is calls/rules.py; here it becomes the refusal a Comune reads.
 
-deadline_for = rules.deadline_for
-
 
 def _check_open(submission: Submission, now):
     call = submission.call
@@ -688,7 +686,7 @@ def _locked_for_sending(submission: Submission) -> Submission:
 def _sending_deadline(submission: Submission):
     if submission.state == SubmissionState.INTEGRATION_REQUESTED:
         return submission.integration_deadline
-    return deadline_for(submission.call, submission.comune)
+    return rules.deadline_for(submission.call, submission.comune)
 
 
 def submit(*, submission: Submission, by) -> Submission:

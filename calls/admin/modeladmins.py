@@ -21,7 +21,7 @@ from wagtail_modeladmin.views import InspectView
 from core.forms import ItalianNumbersAdminForm
 from registry.scoped_admin import GuardedModelAdmin, ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
 
-from .. import call_lifecycle, policy, selectors, services
+from .. import call_lifecycle, policy, rules, selectors, services
 from ..applicants import column_guide, reason_label
 from ..models import Call, CallState, CallType, Submission, UploadStatus
 from ..receipts import receipt_html
@@ -253,7 +253,7 @@ class SubmissionInspectView(InspectView):
             attachments=submission.attachments.select_related("uploaded_by"),
             actions=services.allowed_actions(user, submission),
             can_prepare=policy.can_prepare_submission(user, submission.comune) and submission.is_editable,
-            deadline=services.deadline_for(call, submission.comune),
+            deadline=rules.deadline_for(call, submission.comune),
             steps=preparation_steps(submission),
             column_guide=column_guide(call),
             queue_url=review_queue_back_url(self.request),

@@ -20,7 +20,7 @@ from wagtail.admin import messages
 
 from registry import access
 
-from .. import call_lifecycle, policy, selectors, services
+from .. import call_lifecycle, policy, rules, selectors, services
 from ..models import Call, CallState, CallType, Submission, SubmissionState, UploadStatus
 from ..receipts import euro
 from . import exports
@@ -218,7 +218,7 @@ def submission_summary(submission: Submission) -> dict:
     return {
         "comune": submission.comune,
         "call": call,
-        "deadline": services.deadline_for(call, submission.comune),
+        "deadline": rules.deadline_for(call, submission.comune),
         "applicants": submission.applicant_count,
         "eligible": submission.eligible_count,
         "bands": bands,
