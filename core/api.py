@@ -3,8 +3,10 @@ problem details (application/problem+json), as the AgID interoperability guideli
 and the limits that keep one client from taking the service down: throttles per client
 address and per user (counted in the shared cache), a largest page, a largest JSON body."""
 
+import datetime
 import io
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -14,6 +16,8 @@ from django.http import Http404, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, throttling
@@ -121,6 +125,47 @@ class DecimalTextFieldSchema(OpenApiSerializerFieldExtension):
         whole = f"[0-9]{{1,{field.max_whole_digits}}}" if field.max_whole_digits else "[0-9]+"
         fraction = f"(\\.[0-9]{{1,{field.decimal_places}}})?" if field.decimal_places else ""
         return {"type": "string", "format": "decimal", "pattern": f"^{sign}{whole}{fraction}$"}
+
+
+# --- filters ----------------------------------------------------------------------------
+
+
+def _beyond_the_database(value) -> bool:
+    """A filter value no database column can hold: a number beyond 64 bits, a time whose
+    conversion to UTC leaves the calendar (year 1 or 9999 at the edges of the day)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal) and not value.is_finite():
+        return True
+    if isinstance(value, int | Decimal):
+        return abs(value) > MAX_ID
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(datetime.UTC)
+        except OverflowError:
+            return True
+    return False
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, with values out of the database's range refused as 400 (a 64-bit
+    column cannot be asked for 10^30: SQLite raises OverflowError, PostgreSQL a DataError),
+    for every filter of every endpoint."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        out_of_range = {
+            name: [_("This value is out of range.")]
+            for name, value in filterset.form.cleaned_data.items()
+            if _beyond_the_database(value)
+        }
+        if out_of_range:
+            raise exceptions.ValidationError(out_of_range)
+        return filterset.qs
 
 
 # --- limits ----------------------------------------------------------------------------

@@ -18,6 +18,8 @@ class EntitySerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, allow_null=True, help_text="The ARCA covering a Comune; null for others."
     )
     pec = EmailOrBlankField(read_only=True, help_text="The PEC address; empty until the entity gives it.")
+    # Blank for the Region, which lies in no single province.
+    province = serializers.ChoiceField(choices=Province.choices, allow_blank=True, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     accreditation_state_label = serializers.CharField(source="get_accreditation_state_display", read_only=True)
 

@@ -71,14 +71,14 @@ def fuzz_register(entities, load_stock, open_call):
     from django.core.files.base import ContentFile
 
     from calls.models import ApplicantUpload, Call, CallState, ProtocolEntry, ProtocolKind, Submission
-    from registry.models import Role
+    from registry.models import Role, Unit
     from tests.conftest import REGION
 
     load_stock(BARI, 5)
     officer = member(BARI, Role.OFFICER, Area.CALLS)
     reviewer = member(REGION, Role.REVIEWER)
     now = timezone.now()
-    Submission.objects.create(call=open_call, comune=entities[BARI])
+    draft = Submission.objects.create(call=open_call, comune=entities[BARI])
     last_year = Call.objects.create(
         call_type="rent_support",
         year=2025,
@@ -90,10 +90,10 @@ def fuzz_register(entities, load_stock, open_call):
         riparto_published_at=now - datetime.timedelta(days=200),
     )
     sent = Submission.objects.create(call=last_year, comune=entities[BARI], state="accepted")
-    ApplicantUpload.objects.create(
+    upload = ApplicantUpload.objects.create(
         submission=sent, uploaded_by=officer, original_name="elenco.csv", sha256="0" * 64, size=1
     )
-    ProtocolEntry.objects.create(
+    entry = ProtocolEntry.objects.create(
         number="PUSH/2025/000001",
         year=2025,
         sequence=1,
@@ -103,4 +103,22 @@ def fuzz_register(entities, load_stock, open_call):
         receipt_pdf=ContentFile(b"%PDF-1.4 ricevuta", name="ricevuta.pdf"),
         receipt_sha256="0" * 64,
     )
-    return {"users": {"comune officer": officer, "regional reviewer": reviewer}}
+    unit = Unit.objects.filter(owner__code=BARI).first()
+    submissions = [{"id": draft.pk}, {"id": sent.pk}]
+    return {
+        "users": {"comune officer": officer, "regional reviewer": reviewer},
+        # Addresses of records that exist, so that answers about them are checked too.
+        "paths": {
+            "/api/v1/buildings/{id}": [{"id": unit.building_id}],
+            "/api/v1/units/{push_id}": [{"push_id": unit.push_id}],
+            "/api/v1/entities/{code}": [{"code": BARI}, {"code": REGION}],
+            "/api/v1/calls/{id}": [{"id": open_call.pk}, {"id": last_year.pk}],
+            "/api/v1/calls/{id}/allocation": [{"id": last_year.pk}],
+            "/api/v1/submissions/{id}": submissions,
+            "/api/v1/submissions/{id}/applicants": submissions,
+            "/api/v1/submissions/{id}/duplicates": submissions,
+            "/api/v1/submissions/{id}/submit": submissions,
+            "/api/v1/submissions/{id}/uploads/{upload_id}": [{"id": sent.pk, "upload_id": upload.pk}],
+            "/api/v1/submissions/{id}/receipts/{entry_id}": [{"id": sent.pk, "entry_id": entry.pk}],
+        },
+    }

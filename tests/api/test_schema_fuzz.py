@@ -20,6 +20,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -88,10 +89,16 @@ def api_schema(caller, settings):
     signals.request_finished.connect(close_old_connections)
 
 
-def fuzz(operation, mode, caller):
-    """Send the operation `EXAMPLES` generated cases; the first failure (shrunk) or None."""
+def fuzz(operation, mode, caller, known_paths):
+    """Send the operation `EXAMPLES` generated cases; the first failure (shrunk) or None.
+    Valid cases also address the records that exist, so that their answers are checked."""
+    strategy = operation.as_strategy(generation_mode=mode)
+    if mode is GenerationMode.POSITIVE and known_paths:
+        strategy = st.one_of(
+            strategy, *[operation.as_strategy(generation_mode=mode, path_parameters=known) for known in known_paths]
+        )
 
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=strategy)
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -114,13 +121,13 @@ def fuzz(operation, mode, caller):
     return None
 
 
-def test_the_api_keeps_its_schema(api_schema, caller):
+def test_the_api_keeps_its_schema(api_schema, caller, fuzz_register):
     failures = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 20
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            failure = fuzz(operation, mode, caller)
+            failure = fuzz(operation, mode, caller, fuzz_register["paths"].get(operation.path, []))
             if failure:
                 failures.append(failure)
     assert not failures, "\n\n".join(failures)

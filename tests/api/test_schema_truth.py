@@ -27,6 +27,7 @@ def admits_blank(schema, prop) -> bool:
 def test_blank_and_null_answers_are_in_the_schema(schema):
     assert admits_blank(schema, props(schema, "Entity")["pec"])
     assert props(schema, "Entity")["covering_arca"].get("nullable") is True
+    assert admits_blank(schema, props(schema, "Entity")["province"])
     assert admits_blank(schema, props(schema, "Membership")["area"])
 
 
