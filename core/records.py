@@ -26,7 +26,8 @@ through the same parser as a typed one, "valid in the admin" and "valid in a fil
 disagree. The constructors below (`text_field`, `decimal_field`, `integer_field`, ...) pair
 core.tabular's parsers with the limits the API schema shows.
 
-Example (a record type with two fields and one cross-field check)::
+Example (a record type with three fields and one cross-field check; the framework's own
+tests, tests/registry/test_record_specs.py, use it)::
 
     from decimal import Decimal
     from core.records import RecordSpec, decimal_field, text_field
@@ -51,9 +52,14 @@ Example (a record type with two fields and one cross-field check)::
     FLAT.columns                          # for core.tabular.parse_rows(table, FLAT.columns)
     FLAT.export_row(flat)                 # values in column order, from attributes
     FLAT.serializer("FlatRecord")         # DRF serializer class, one field per FieldSpec
+    FLAT.serializer("FlatPatch", all_optional=True, required=FLAT.keys)  # partial records
 
     class Flat(RecordValidation, models.Model):
         record_spec = "myapp.spec.FLAT"   # dotted path: the spec may import the model's choices
+
+A field stored elsewhere than in an attribute of the same name says so: `attribute="local_id"`,
+or `attribute=None, value_of=lambda building: building.comune.code` for a code the importer
+resolves to an entity (exported, not checked on the instance).
 
 `core` imports no app: specifications live beside their app (registry/stock/spec.py,
 calls/applicants.py) and name their own choices and limits.
