@@ -194,6 +194,7 @@ ADMIN_ROUTES = {
     "registry_designation_act": (AccreditationRequest, "get", {}),
     "registry_accreditation_approve": (AccreditationRequest, "post", {}),
     "registry_accreditation_reject": (AccreditationRequest, "post", {}),
+    "registry_membership_end": (Membership, "post", {}),
     "registry_import_report": (ImportJob, "get", {}),
     "registry_import_file": (ImportJob, "get", {}),
     "registry_import_valid_rows": (ImportJob, "post", {}),
