@@ -2,9 +2,12 @@
 
 `italian_cell` formats one value (decimal comma, dd/mm/yyyy, sì/no); `csv_lines` yields an
 Italian CSV line by line (for streamed responses) and `write_csv` writes it whole;
-`write_xlsx` writes a workbook. Every text cell goes through `neutralise_formula`, the one
-rule against formula injection of every file PUSH writes (the admin lists' own exports in
-registry.scoped_admin included).
+`write_xlsx` writes a workbook.
+
+`neutralise_formula` is the one rule against formula injection ("CSV injection"): every
+CSV cell PUSH writes goes through it, and so does every text cell of the admin lists' own
+XLSX exports (registry.scoped_admin, written by modeladmin). `write_xlsx` needs no prefix:
+it stores text as text, which no spreadsheet program runs.
 """
 
 import csv
