@@ -1,7 +1,15 @@
-"""Conventions shared by every endpoint under /api/v1/: pagination, errors as RFC 9457
-problem details (application/problem+json), as the AgID interoperability guidelines ask,
-and the limits that keep one client from taking the service down: throttles per client
-address and per user (counted in the shared cache), a largest page, a largest JSON body."""
+"""Conventions shared by every endpoint under /api/v1/.
+
+- A write validates its JSON body with an input serializer built of the strict fields here
+  (IdField, TextField, DecimalTextField, EmailOrBlankField), calls its service, and answers
+  with an output serializer; filters refuse values beyond the database's range (FilterBackend).
+- Errors are RFC 9457 problem details (application/problem+json), as the AgID
+  interoperability guidelines ask, all written by one exception handler
+  (problem_exception_handler): DRF's errors and the Django exceptions services raise, a
+  refusal on a record's state as 409 (core.errors); unrouted addresses by api_not_found.
+- The schema documents those errors on every operation (document_problems).
+- Limits keep one client from taking the service down: throttles per client address and per
+  user (counted in the shared cache), a largest page, a largest JSON body."""
 
 import datetime
 import io

@@ -1,5 +1,6 @@
-"""Fixtures of the API's contract tests: a call open for submissions and the people who
-use the API (a Comune's officer for calls, the Region's reviewer)."""
+"""Fixtures of the API's contract tests: an API client, one signed in as Bari's calls officer
+(the call and the officers are the shared ones of tests/calls/fixtures.py), and the small
+register the schema fuzz runs on."""
 
 import datetime
 import os
@@ -8,32 +9,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from registry.models import Area, Role
+from registry.models import Role
+from tests.calls.fixtures import make_call
 from tests.conftest import BARI
 from tests.factories import member
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def open_call(db):
-    from calls.models import Call, CallState
-
-    now = timezone.now()
-    return Call.objects.create(
-        call_type="rent_support",
-        year=2026,
-        title="Fondo affitti 2026",
-        legal_act="DGR 1/2026",
-        state=CallState.OPEN,
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=30),
-    )
-
-
-@pytest.fixture
-def bari_calls_officer(entities):
-    return member(BARI, Role.OFFICER, Area.CALLS)
 
 
 @pytest.fixture
@@ -42,8 +23,8 @@ def api():
 
 
 @pytest.fixture
-def as_bari(api, bari_calls_officer):
-    api.force_authenticate(bari_calls_officer)
+def as_bari(api, bari_calls):
+    api.force_authenticate(bari_calls)
     return api
 
 
@@ -59,31 +40,29 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="schema fuzz: set PUSH_SCHEMA_FUZZ=1 and run it with -m schema")
     for item in items:
-        if "schema" in item.keywords:
+        if item.get_closest_marker("schema"):
             item.add_marker(skip)
 
 
 @pytest.fixture
-def fuzz_register(entities, load_stock, open_call):
+def fuzz_register(entities, load_stock, call, bari_calls):
     """A small register to fuzz: Bari's units, an open call with Bari's draft, last year's
     allocated call with Bari's sent submission, its upload and its receipt; a Comune officer
     (calls) of Bari and a reviewer of the Region."""
     from django.core.files.base import ContentFile
 
-    from calls.models import ApplicantUpload, Call, CallState, ProtocolEntry, ProtocolKind, Submission
-    from registry.models import Role, Unit
+    from calls.models import ApplicantUpload, CallState, ProtocolEntry, ProtocolKind, Submission
+    from registry.models import Unit
     from tests.conftest import REGION
 
     load_stock(BARI, 5)
-    officer = member(BARI, Role.OFFICER, Area.CALLS)
+    officer = bari_calls
     reviewer = member(REGION, Role.REVIEWER)
     now = timezone.now()
-    draft = Submission.objects.create(call=open_call, comune=entities[BARI])
-    last_year = Call.objects.create(
-        call_type="rent_support",
-        year=2025,
-        title="Fondo affitti 2025",
-        legal_act="DGR 2/2025",
+    draft = Submission.objects.create(call=call, comune=entities[BARI])
+    last_year = make_call(
+        year=2024,
+        title="Fondo sostegno locazioni 2024",
         state=CallState.ALLOCATED,
         opens_at=now - datetime.timedelta(days=400),
         closes_at=now - datetime.timedelta(days=300),
@@ -112,7 +91,7 @@ def fuzz_register(entities, load_stock, open_call):
             "/api/v1/buildings/{id}": [{"id": unit.building_id}],
             "/api/v1/units/{push_id}": [{"push_id": unit.push_id}],
             "/api/v1/entities/{code}": [{"code": BARI}, {"code": REGION}],
-            "/api/v1/calls/{id}": [{"id": open_call.pk}, {"id": last_year.pk}],
+            "/api/v1/calls/{id}": [{"id": call.pk}, {"id": last_year.pk}],
             "/api/v1/calls/{id}/allocation": [{"id": last_year.pk}],
             "/api/v1/submissions/{id}": submissions,
             "/api/v1/submissions/{id}/applicants": submissions,

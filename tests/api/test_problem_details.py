@@ -54,14 +54,14 @@ def test_missing_objects_are_404(db):
     assert handle(Http404())[0] == 404
 
 
-def test_sending_a_sent_submission_again_is_a_conflict(entities, open_call, as_bari):
-    submission = Submission.objects.create(call=open_call, comune=entities[BARI], state=SubmissionState.SUBMITTED)
+def test_sending_a_sent_submission_again_is_a_conflict(entities, call, as_bari):
+    submission = Submission.objects.create(call=call, comune=entities[BARI], state=SubmissionState.SUBMITTED)
     response = as_bari.post(f"/api/v1/submissions/{submission.pk}/submit")
     assert response.status_code == 409 and response["Content-Type"] == PROBLEM
     assert response.json()["code"] == "state"
 
 
-def test_changing_a_sent_submission_is_a_conflict(entities, open_call, as_bari):
-    submission = Submission.objects.create(call=open_call, comune=entities[BARI], state=SubmissionState.SUBMITTED)
+def test_changing_a_sent_submission_is_a_conflict(entities, call, as_bari):
+    submission = Submission.objects.create(call=call, comune=entities[BARI], state=SubmissionState.SUBMITTED)
     response = as_bari.patch(f"/api/v1/submissions/{submission.pk}", {"co_financing": "10.00"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "frozen"

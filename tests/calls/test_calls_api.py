@@ -6,14 +6,13 @@ from rest_framework.test import APIClient
 
 from calls import services
 from calls.models import Call, CallState, Submission, SubmissionState
-from tests.calls.test_calls_admin import ATTACHMENT, bari_calls, call, lecce_calls  # noqa: F401  (fixtures)
-from tests.calls.test_submissions import WORKED_EXAMPLES, applicants_csv
+from tests.calls.fixtures import ATTACHMENT, WORKED_EXAMPLES, applicants_csv
 from tests.conftest import BARI, LECCE
 
 PROBLEM = "application/problem+json"
 
 
-def test_published_calls_are_public_drafts_are_not(db, call):  # noqa: F811
+def test_published_calls_are_public_drafts_are_not(db, call):
     Call.objects.create(
         call_type="arrears", year=2025, title="Bozza", legal_act="-", opens_at=call.opens_at, closes_at=call.closes_at
     )
@@ -22,12 +21,12 @@ def test_published_calls_are_public_drafts_are_not(db, call):  # noqa: F811
     assert body["results"][0]["band_a_cap"] == "3098.74" and body["results"][0]["required_attachments"] == [ATTACHMENT]
 
 
-def test_allocation_is_404_until_published(db, call):  # noqa: F811
+def test_allocation_is_404_until_published(db, call):
     response = APIClient().get(f"/api/v1/calls/{call.pk}/allocation")
     assert response.status_code == 404 and response["Content-Type"].startswith(PROBLEM)
 
 
-def test_a_comunes_system_prepares_and_sends_its_submission(entities, call, bari_calls, pdf_file):  # noqa: F811
+def test_a_comunes_system_prepares_and_sends_its_submission(entities, call, bari_calls, pdf_file):
     api = APIClient()
     api.force_authenticate(bari_calls)
     created = api.post("/api/v1/submissions", {"call": call.pk, "comune": BARI}, format="json")
@@ -65,7 +64,7 @@ def test_a_comunes_system_prepares_and_sends_its_submission(entities, call, bari
     )
 
 
-def test_another_comune_gets_nothing_and_changes_nothing(entities, call, bari_calls, lecce_calls):  # noqa: F811
+def test_another_comune_gets_nothing_and_changes_nothing(entities, call, bari_calls, lecce_calls):
     submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     api = APIClient()
     api.force_authenticate(lecce_calls)
@@ -78,7 +77,7 @@ def test_another_comune_gets_nothing_and_changes_nothing(entities, call, bari_ca
     assert submission.co_financing == 0
 
 
-def test_the_published_riparto_is_public(entities, call, bari_calls, reviewer, region_admin, pdf_file):  # noqa: F811
+def test_the_published_riparto_is_public(entities, call, bari_calls, reviewer, region_admin, pdf_file):
     submission = services.open_submission(call=call, comune=entities[BARI], by=bari_calls)
     services.upload_applicants(
         submission=submission, content=applicants_csv(WORKED_EXAMPLES), filename="g.csv", by=bari_calls
