@@ -34,6 +34,9 @@ class ReopenForm(forms.Form):
 
 
 class StartSubmissionForm(forms.Form):
+    """A new submission: the calls accepting one now from a Comune the person acts for
+    (calls/rules.py, an extension included), and those Comuni. The service checks both again."""
+
     call = forms.ModelChoiceField(label=gettext_lazy("Call"), queryset=Call.objects.none())
     comune = forms.ModelChoiceField(label=gettext_lazy("Comune"), queryset=Entity.objects.none())
 
