@@ -352,11 +352,21 @@ def serializer_field(spec: FieldSpec, **overrides):
     kwargs.update(
         required=spec.required,
         allow_null=not spec.required,
-        help_text=f"{spec.header}. {spec.help}".strip().rstrip(".") + ".",
+        help_text=_help_text(spec),
     )
     kwargs.update(overrides)
     field_class = _spec_field_class(base)
     return field_class(spec=spec, **kwargs)
+
+
+def _help_text(spec: FieldSpec) -> str:
+    text_value = f"{spec.header}. {spec.help}".strip().rstrip(".") + "."
+    if spec.kind == "choice":
+        # The enum lists the stored codes; the spreadsheet's spellings are read as well.
+        text_value += " Also read: the spellings the spreadsheet accepts."
+    elif spec.kind == "decimal":
+        text_value += " A JSON number or a string, decimal comma or point."
+    return text_value
 
 
 _FIELD_CLASSES: dict = {}
