@@ -357,6 +357,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EntityKindEnum": "registry.models.EntityKind",
         "ProtocolKindEnum": "calls.models.ProtocolKind",
+        "OccupancyStatusEnum": "registry.models.OccupancyStatus",
     },
 }
 
