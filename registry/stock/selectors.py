@@ -7,11 +7,45 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from registry import access
-from registry.models import Entity, OccupancyStatus, StockSnapshot, Unit
+from registry.models import Building, Entity, ImportJob, OccupancyStatus, PropertyChange, StockSnapshot, Unit
 from registry.stock.writer import stock_version
+
+# --- the admin's lists and pages ----------------------------------------------------------
+
+
+def with_unit_count(buildings):
+    """Buildings annotated with `unit_total`: a correlated subquery, so that it is computed
+    only for the rows of the page shown."""
+    units = (
+        Unit.objects.filter(building=OuterRef("pk")).order_by().values("building").annotate(n=Count("*")).values("n")
+    )
+    return buildings.annotate(unit_total=Subquery(units))
+
+
+def entities_in_visible_buildings(user, column: str, kinds):
+    """The entities of `kinds` that appear in `column` ("owner", "manager", "comune") of the
+    buildings `user` may see: a list filter offers these and nothing learnt about other
+    owners' stock."""
+    visible = access.scope(Building.objects.order_by(), user, path="owner")
+    return Entity.objects.filter(kind__in=kinds, pk__in=visible.values(column).distinct())
+
+
+def recent_changes(instance, limit: int = 50):
+    """The latest changes of a building or unit, newest first, with who made them."""
+    return list(
+        PropertyChange.objects.filter(**{instance._meta.model_name: instance})
+        .select_related("changed_by", "import_job")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+
+
+def visible_import_jobs(user):
+    """The import jobs of the owners `user` may see."""
+    return access.scope(ImportJob.objects.select_related("owner"), user, path="owner")
+
 
 # --- comparisons of counts ------------------------------------------------------------
 

@@ -1,14 +1,13 @@
 """The building list and the building's admin."""
 
-from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 
 from registry.models import (
     Building,
-    Unit,
 )
 from registry.scoped_admin import ScopedModelAdmin
+from registry.stock import selectors
 from registry.stock.admin.common import (
     ComuneSelectFilter,
     HistoryInspectView,
@@ -95,15 +94,7 @@ class BuildingAdmin(ScopedModelAdmin):
     edit_handler = ObjectList(panels, base_form_class=BuildingForm)
 
     def get_queryset(self, request):
-        # A correlated subquery, computed only for the rows of the page shown.
-        units = (
-            Unit.objects.filter(building=OuterRef("pk"))
-            .order_by()
-            .values("building")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        return super().get_queryset(request).annotate(unit_total=Subquery(units))
+        return selectors.with_unit_count(super().get_queryset(request))
 
     def unit_count(self, obj):
         return obj.unit_total

@@ -15,15 +15,13 @@ from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.views import EditView, InspectView
 
 from core.numbers import format_italian_decimal
-from registry import access
 from registry.models import (
     Building,
-    Entity,
     EntityKind,
-    PropertyChange,
     Province,
 )
 from registry.scoped_admin import ScopedPermissionHelper
+from registry.stock import selectors
 from registry.stock import services as stock
 from registry.territory import check_building_in_territory
 
@@ -156,11 +154,7 @@ class HistoryInspectView(InspectView):
         return super().get_field_display_value(field_name, field)
 
     def get_context_data(self, **kwargs):
-        changes = list(
-            PropertyChange.objects.filter(**{self.model._meta.model_name: self.instance})
-            .select_related("changed_by", "import_job")
-            .order_by("-changed_at", "-id")[: self.history_limit]
-        )
+        changes = selectors.recent_changes(self.instance, self.history_limit)
         for change in changes:
             change.readable = readable_changes(self.model, change.changes)
         return super().get_context_data(changes=changes, **kwargs)
@@ -192,13 +186,10 @@ class SelectRelatedFilter(RelatedFieldListFilter):
     source_field = None
 
     def present(self, request):
-        visible = access.scope(Building.objects.order_by(), request.user, path="owner")
-        return visible.values(self.source_field).distinct()
+        return selectors.entities_in_visible_buildings(request.user, self.source_field, self.entity_kinds)
 
     def field_choices(self, field, request, model_admin):
-        queryset = Entity.objects.filter(kind__in=self.entity_kinds, pk__in=self.present(request)).order_by(
-            "kind", "name"
-        )
+        queryset = self.present(request).order_by("kind", "name")
         return [(pk, f"{name} ({code})") for pk, name, code in queryset.values_list("pk", "name", "code")]
 
     def has_output(self):
@@ -218,4 +209,4 @@ class ComuneSelectFilter(SelectRelatedFilter):
     source_field = "comune"
 
     def field_choices(self, field, request, model_admin):
-        return list(Entity.objects.filter(pk__in=self.present(request)).order_by("name").values_list("pk", "name"))
+        return list(self.present(request).order_by("name").values_list("pk", "name"))

@@ -12,13 +12,12 @@ from wagtail_modeladmin.views import InspectView
 
 from core.exports import spreadsheet_response
 from core.files import private_download
-from registry import access
 from registry.models import (
     ImportJob,
     ImportStatus,
 )
 from registry.scoped_admin import ScopedModelAdmin, ScopedPermissionHelper, ServiceFormView
-from registry.stock import policy
+from registry.stock import policy, selectors
 from registry.stock import services as stock
 from registry.stock.admin.forms import ImportForm
 from registry.stock.spec import template_rows
@@ -146,7 +145,7 @@ def import_template(request, file_format):
 def _visible_job(request, pk) -> ImportJob:
     if not policy.can_read_imports(request.user):
         raise Http404
-    return get_object_or_404(access.scope(ImportJob.objects.select_related("owner"), request.user, path="owner"), pk=pk)
+    return get_object_or_404(selectors.visible_import_jobs(request.user), pk=pk)
 
 
 def import_report(request, pk):
