@@ -1,6 +1,5 @@
 """The calls in the admin, through the web client: a Comune prepares and sends, the Region
 reviews and splits; and from the attacker's side, another Comune reaches for it all."""
-# ruff: noqa: F811  (shared fixtures imported here because tests/calls/test_calls_api.py imports them from here)
 
 import datetime
 import re
@@ -18,16 +17,7 @@ from calls import call_lifecycle, services
 from calls.models import Call, Submission, SubmissionState
 from core.exports import EXPORT_ACTION
 from registry.models import Role
-from tests.calls.fixtures import (  # noqa: F401  (tests/calls/test_calls_api.py imports them from here)
-    ATTACHMENT,
-    WORKED_EXAMPLES,
-    action,
-    applicants_csv,
-    bari_calls,
-    call,
-    confirm,
-    lecce_calls,
-)
+from tests.calls.fixtures import ATTACHMENT, WORKED_EXAMPLES, action, applicants_csv, confirm
 from tests.conftest import BARI, LECCE
 from tests.factories import member
 from tests.helpers import (
