@@ -31,7 +31,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BoundedJSONParser, ModelViewPermission, problem
-from registry import access
 from registry.models import (
     CADASTRAL_CATEGORY_CHOICES,
     Building,
@@ -228,8 +227,7 @@ class BuildingViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["local_id", "updated_at"]
 
     def get_queryset(self):
-        queryset = Building.objects.select_related("owner", "manager", "comune").order_by("owner_id", "local_id")
-        return access.scope(queryset, self.request.user, path="owner")
+        return selectors.visible_buildings(self.request.user)
 
 
 # A unit record of the bulk upsert: the units file's columns, each field's schema and parser
@@ -299,21 +297,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["push_id", "updated_at", "conventional_area"]
 
     def get_queryset(self):
-        # Only the columns the answer uses: instantiating 100 units with their buildings'
-        # timestamps and every entity field costs more than the query.
-        queryset = (
-            Unit.objects.select_related("owner", "building__comune")
-            .only(
-                *UNIT_API_FIELDS,
-                "owner__code",
-                "building__local_id",
-                "building__street",
-                "building__street_number",
-                "building__comune__code",
-            )
-            .order_by("push_id")
-        )
-        return access.scope(queryset, self.request.user, path="owner")
+        return selectors.visible_units(self.request.user, fields=UNIT_API_FIELDS)
 
     @extend_schema(
         summary="Create or update units in bulk (all or nothing)",

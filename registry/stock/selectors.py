@@ -13,6 +13,34 @@ from registry import access
 from registry.models import Building, Entity, ImportJob, OccupancyStatus, PropertyChange, StockSnapshot, Unit
 from registry.stock.writer import stock_version
 
+# --- what a person may see ------------------------------------------------------------------
+
+
+def visible_buildings(user):
+    """The buildings `user` may see, with their owner, manager and Comune, by owner and id."""
+    queryset = Building.objects.select_related("owner", "manager", "comune").order_by("owner_id", "local_id")
+    return access.scope(queryset, user, path="owner")
+
+
+def visible_units(user, *, fields):
+    """The units `user` may see, by PUSH id, loading only the unit's `fields` and what a
+    listing shows of its owner and building: instantiating hundreds of units with every
+    column of their buildings and entities costs more than the query."""
+    queryset = (
+        Unit.objects.select_related("owner", "building__comune")
+        .only(
+            *fields,
+            "owner__code",
+            "building__local_id",
+            "building__street",
+            "building__street_number",
+            "building__comune__code",
+        )
+        .order_by("push_id")
+    )
+    return access.scope(queryset, user, path="owner")
+
+
 # --- the admin's lists and pages ----------------------------------------------------------
 
 
