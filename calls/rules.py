@@ -11,6 +11,11 @@ new submission (which calls it offers), the API through the services, and the pu
 guideline page through calls.selectors. `accepting_submissions` is the same rule as a query
 condition, for lists of calls; a test checks that both forms agree.
 
+Preparing is wider than sending: once the call is published (open) a Comune may open its
+submission and prepare it (co-financing, attachments) before `opens_at`, so that it is ready
+on the first day; only sending and the list wait for `opens_at`. The deadline is the same:
+`accepts_preparation` is the rule without its opening moment.
+
 An integration the Region asked for has its own deadline (the submission's), with the same
 "refused from that moment on" reading: `integration_open`.
 """
@@ -34,10 +39,11 @@ def deadline_for(call: Call, comune=None):
     return max(call.closes_at, extension) if extension else call.closes_at
 
 
-def refusal(call: Call, at, comune=None) -> str:
+def refusal(call: Call, at, comune=None, *, preparing: bool = False) -> str:
     """Why the call refuses a submission at `at`: "not_open" (not open, or not yet),
-    "late" (from the deadline on), or "" when it accepts it."""
-    if call.state != CallState.OPEN or at < call.opens_at:
+    "late" (from the deadline on), or "" when it accepts it. `preparing`: a draft may be
+    opened before `opens_at` (see the module's docstring)."""
+    if call.state != CallState.OPEN or (at < call.opens_at and not preparing):
         return "not_open"
     if at >= deadline_for(call, comune):
         return "late"
@@ -49,7 +55,13 @@ def accepts_submissions(call: Call, at, comune=None) -> bool:
     return not refusal(call, at, comune)
 
 
-def accepting_submissions(at, *, comuni=None) -> Q:
+def accepts_preparation(call: Call, at, comune=None) -> bool:
+    """Whether the Comune may open (create) its submission for the call at `at`: from the
+    call's publication, before `opens_at` too, until its deadline excluded."""
+    return not refusal(call, at, comune, preparing=True)
+
+
+def accepting_submissions(at, *, comuni=None, preparing: bool = False) -> Q:
     """The rule as a condition on calls: those accepting a submission at `at` from at least
     one of `comuni` (their extensions count), or from any Comune on the call's own deadline
     when `comuni` is None."""
@@ -57,7 +69,8 @@ def accepting_submissions(at, *, comuni=None) -> Q:
     if comuni is not None:
         extended = DeadlineExtension.objects.filter(call=OuterRef("pk"), comune__in=comuni, closes_at__gt=at)
         before_deadline |= Q(Exists(extended))
-    return Q(state=CallState.OPEN, opens_at__lte=at) & before_deadline
+    opened = Q() if preparing else Q(opens_at__lte=at)
+    return Q(state=CallState.OPEN) & opened & before_deadline
 
 
 def integration_open(submission, at) -> bool:

@@ -40,10 +40,12 @@ def open_calls():
 
 
 def calls_accepting_submissions(*, comuni, at=None):
-    """The calls accepting a submission now (or at `at`) from at least one of `comuni`, with
-    their extensions (calls/rules.py): what a Comune's officer may start a submission for."""
+    """The calls in which at least one of `comuni` may start its submission now (or at `at`),
+    with their extensions: published and open, before `opens_at` too, until the deadline
+    excluded (calls/rules.accepts_preparation)."""
     at = timezone.now() if at is None else at
-    return published_calls().filter(rules.accepting_submissions(at, comuni=comuni)).order_by("-year", "call_type")
+    condition = rules.accepting_submissions(at, comuni=comuni, preparing=True)
+    return published_calls().filter(condition).order_by("-year", "call_type")
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,8 @@ def _check_open(submission: Submission, now):
     _check_call_accepts(call, submission.comune, now)
 
 
-def _check_call_accepts(call: Call, comune: Entity, now) -> None:
-    reason = rules.refusal(call, now, comune)
+def _check_call_accepts(call: Call, comune: Entity, now, *, preparing: bool = False) -> None:
+    reason = rules.refusal(call, now, comune, preparing=preparing)
     if reason == "not_open":
         raise ValidationError(_("The call is not open."), code="not_open")
     if reason == "late":
@@ -146,13 +146,14 @@ def reopen_call(*, call: Call, closes_at, by) -> Call:
 
 def open_submission(*, call: Call, comune: Entity, by) -> Submission:
     """The Comune's submission for the call, created as a draft the first time – only while
-    the call accepts the Comune's submissions (calls/rules.py)."""
+    the call accepts the Comune's preparation (calls/rules.accepts_preparation: before
+    `opens_at` too, until its deadline)."""
     if comune.kind != EntityKind.COMUNE or not policy.can_prepare_submission(by, comune):
         raise PermissionDenied(_("Only the Comune's officers can prepare its submission."))
     existing = Submission.objects.filter(call=call, comune=comune).first()
     if existing is not None:  # its own state and deadlines say what it may still do
         return existing
-    _check_call_accepts(call, comune, timezone.now())
+    _check_call_accepts(call, comune, timezone.now(), preparing=True)
     try:
         with transaction.atomic():
             submission, created = Submission.objects.get_or_create(call=call, comune=comune)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls import rules, services
-from calls.models import DeadlineExtension, Submission, SubmissionState
+from calls.models import CallState, DeadlineExtension, Submission, SubmissionState
 from tests.conftest import BARI, LECCE
 
 SECOND = datetime.timedelta(seconds=1)
@@ -145,8 +145,25 @@ def test_the_form_offers_the_call_to_a_comune_with_an_extension(
     assert response.status_code == 302 and Submission.objects.filter(comune=entities[BARI]).exists()
 
 
-def test_the_form_offers_no_call_before_it_opens(client, call, lecce_calls, clock):
-    clock(call.opens_at - SECOND)
+def test_a_comune_prepares_its_submission_before_the_call_opens_but_sends_it_from_opening(
+    client, call, entities, lecce_calls
+):
+    """Published calls are prepared ahead (co-financing, attachments); sending waits."""
+    call.opens_at = timezone.now() + datetime.timedelta(days=1)
+    call.save()
+    client.force_login(lecce_calls)
+    assert call in offered_calls(client)
+    submission = services.open_submission(call=call, comune=entities[LECCE], by=lecce_calls)
+    assert rules.accepts_preparation(call, timezone.now())
+    assert not rules.accepts_submissions(call, timezone.now())
+    with pytest.raises(ValidationError) as error:
+        services.submit(submission=submission, by=lecce_calls)
+    assert error.value.code == "not_open"
+
+
+def test_a_draft_call_is_offered_to_no_one(client, call, lecce_calls):
+    call.state = CallState.DRAFT
+    call.save()
     client.force_login(lecce_calls)
     assert call not in offered_calls(client)
 
