@@ -25,6 +25,11 @@ def published_calls():
     return Call.objects.exclude(state=CallState.DRAFT)
 
 
+def latest_rent_support_calls(count: int):
+    """The latest published rent-support calls, newest first (the public site's guidelines)."""
+    return published_calls().filter(call_type=CallType.RENT_SUPPORT).order_by("-year")[:count]
+
+
 def calls_visible_to(user):
     """Calls a signed-in person may read: all of them for the Region's staff who may view
     calls (they prepare the drafts); the published ones for everyone else."""

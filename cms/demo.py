@@ -226,7 +226,7 @@ def setup_editorial_permissions(home):
 
 def load_content():
     """Notices, the current call's guideline, FAQ and the footer pages (idempotent)."""
-    from calls.models import Call, CallType
+    from calls.selectors import latest_rent_support_calls
 
     home = HomePage.objects.first()
     if home is None:
@@ -254,7 +254,7 @@ def load_content():
             notice.save_revision().publish()
     links.notices = notices
 
-    for call in Call.objects.filter(call_type=CallType.RENT_SUPPORT).order_by("-year")[:2]:
+    for call in latest_rent_support_calls(2):
         if CallGuidelinePage.objects.filter(call=call).exists():
             continue
         page = CallGuidelinePage(

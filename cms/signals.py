@@ -4,17 +4,16 @@ from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from calls.models import Allocation, Call, DeadlineExtension
-
 from .page_cache import create_cache_table, invalidate
 
 for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
     signal.connect(invalidate, dispatch_uid=f"push-page-cache-{signal!r}")
 
-# A Comune's extension shows on its call's guideline page.
-for model in (Call, Allocation, DeadlineExtension):
-    post_save.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-save-{model.__name__}")
-    post_delete.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-delete-{model.__name__}")
+# The guideline pages show their call, its riparto and the Comuni's extensions. The senders
+# are named lazily ("app.Model"), so the public site does not import the calls' models.
+for model in ("calls.Call", "calls.Allocation", "calls.DeadlineExtension"):
+    post_save.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-save-{model}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-delete-{model}")
 
 
 def _page_deleted(sender, instance, **kwargs):
