@@ -363,7 +363,7 @@ def _help_text(spec: FieldSpec) -> str:
     text_value = f"{spec.header}. {spec.help}".strip().rstrip(".") + "."
     if spec.kind == "choice":
         # The enum lists the stored codes; the spreadsheet's spellings are read as well.
-        text_value += " Also read: the spellings the spreadsheet accepts."
+        text_value += " One of: " + ", ".join(spec.limits["choices"]) + "; the spreadsheet's spellings are read too."
     elif spec.kind == "decimal":
         text_value += " A JSON number or a string, decimal comma or point."
     return text_value
@@ -372,11 +372,19 @@ def _help_text(spec: FieldSpec) -> str:
 _FIELD_CLASSES: dict = {}
 
 
+class SpecFieldMixin:
+    """Marks the DRF fields made from a FieldSpec (`serializer_field`), for their schema."""
+
+    spec: FieldSpec
+
+
 def _spec_field_class(base):
+    if not _FIELD_CLASSES:
+        _register_schema_extension()
     if base not in _FIELD_CLASSES:
         from rest_framework import serializers
 
-        class SpecField(base):
+        class SpecField(SpecFieldMixin, base):
             def __init__(self, *, spec: FieldSpec, **kwargs):
                 self.spec = spec
                 super().__init__(**kwargs)
@@ -404,6 +412,48 @@ def _spec_field_class(base):
         SpecField.__name__ = f"Spec{base.__name__}"
         _FIELD_CLASSES[base] = SpecField
     return _FIELD_CLASSES[base]
+
+
+def _register_schema_extension():
+    """The schema of a spec field says what its parser reads: a decimal as a JSON number or
+    a string (decimal comma or point), an integer or a truth value also as the text a
+    spreadsheet cell holds; choices as text (the codes, and the spreadsheet's spellings)."""
+    from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+    from drf_spectacular.plumbing import build_basic_type
+    from drf_spectacular.types import OpenApiTypes
+
+    class SpecFieldSchema(OpenApiSerializerFieldExtension):
+        target_class = SpecFieldMixin
+        match_subclasses = True
+
+        def map_serializer_field(self, auto_schema, direction):
+            spec = self.target.spec
+            limits = spec.limits
+            if spec.kind == "decimal":
+                number = {"type": "number", "minimum": float(limits["minimum"]), "maximum": float(limits["maximum"])}
+                schema = {"oneOf": [number, {"type": "string", "maxLength": 40}]}
+            elif spec.kind == "integer":
+                number = {"type": "integer", "minimum": limits["minimum"], "maximum": limits["maximum"]}
+                schema = {"oneOf": [number, {"type": "string", "maxLength": 20}]}
+            elif spec.kind == "boolean":
+                schema = {
+                    "oneOf": [
+                        {"type": "boolean"},
+                        {"type": "string", "maxLength": 10},
+                        {"type": "integer", "enum": [0, 1]},
+                    ]
+                }
+            elif spec.kind == "date":
+                schema = {**build_basic_type(OpenApiTypes.STR), "maxLength": 30}
+            elif spec.kind == "choice":
+                schema = {"type": "string", "maxLength": 60}
+            else:
+                schema = {"type": "string", "maxLength": limits.get("max_length") or 200}
+            if not spec.required:
+                schema["nullable"] = True
+            return schema
+
+    return SpecFieldSchema
 
 
 def _drf_base(spec: FieldSpec):

@@ -553,8 +553,10 @@ def test_bulk_upsert_advertises_and_accepts_json_only(api, entities, arca_office
 def test_bulk_upsert_schema_types_each_record_field(schema):
     record = schema["components"]["schemas"]["UnitRecordRequest"]
     assert record["required"] == ["unit_id"]
-    assert record["properties"]["conventional_area"]["type"] == "string"
-    assert record["properties"]["building_floors"]["maximum"] == 60
+    area = record["properties"]["conventional_area"]["oneOf"]
+    assert {"type": "number", "minimum": 5.0, "maximum": 2500.0} in area and {"type": "string", "maxLength": 40} in area
+    assert record["properties"]["building_floors"]["oneOf"][0]["maximum"] == 60
+    assert "let" in record["properties"]["status"]["description"]
     assert "mode" in schema["components"]["schemas"]["UnitBulkUpsertSchemaRequest"]["properties"]
 
 
