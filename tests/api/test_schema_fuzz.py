@@ -91,9 +91,11 @@ def api_schema(caller, settings):
 
 def fuzz(operation, mode, caller, known_paths):
     """Send the operation `EXAMPLES` generated cases; the first failure (shrunk) or None.
-    Valid cases also address the records that exist, so that their answers are checked."""
+    Cases also address the records that exist, so that their answers are checked."""
     strategy = operation.as_strategy(generation_mode=mode)
-    if mode is GenerationMode.POSITIVE and known_paths:
+    # Wrong bodies are sent to existing records too (a wrong address alone is only a 404).
+    has_body = bool(operation.definition.raw.get("requestBody"))
+    if known_paths and (mode is GenerationMode.POSITIVE or has_body):
         strategy = st.one_of(
             strategy, *[operation.as_strategy(generation_mode=mode, path_parameters=known) for known in known_paths]
         )
