@@ -1,5 +1,7 @@
-"""Use cases of the property register: imports, edits, snapshots and the figures read
-from the stock. Callable alike from the admin, the API and management commands."""
+"""Use cases of the property register: imports (files and the API's bulk upsert), admin
+edits' history, snapshots and background exports. Callable alike from the admin, the API and
+management commands; each asks registry.stock.policy once before changing anything. Reads
+live in registry.stock.selectors."""
 
 import hashlib
 from datetime import date
