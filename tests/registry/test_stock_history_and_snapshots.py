@@ -89,7 +89,8 @@ def test_snapshot_counts_by_owner_and_comune_add_up(entities, region_admin, load
     load_stock(BARI, 15)
     snapshot = stock.take_snapshot(reference_date=END_OF_2025, taken_by=region_admin)
     by_owner = {
-        label: then for _key, label, then, _now, _diff in selectors.compare_with_today(snapshot, "owner", region_admin).rows
+        label: then
+        for _key, label, then, _now, _diff in selectors.compare_with_today(snapshot, "owner", region_admin).rows
     }
     assert by_owner == {"ARCA Sud Salento": 25, "Comune di Bari": 15}
     by_comune = selectors.compare_with_today(snapshot, "comune", region_admin).rows
