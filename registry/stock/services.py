@@ -28,13 +28,9 @@ from registry.models import (
     StockSnapshot,
     Unit,
 )
-from registry.stock import policy, selectors
+from registry.stock import policy
 from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, validate
 from registry.stock.writer import MovesNotConfirmed, WriteResult, stock_changed, write_stock
-
-# Imported for callers of the public counts before they moved to the selectors.
-cached_counts = selectors.cached_counts
-
 
 # --- imports ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from core.api import LimitOffsetPagination
 from registry.models import Unit
+from registry.stock import selectors
 from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, LECCE
 
@@ -177,4 +178,4 @@ def test_the_cache_key_is_the_data_version_not_a_timer(entities, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         stock_changed()
     assert stock_version() != before
-    assert json.dumps(stock.cached_counts()) == "[]"
+    assert json.dumps(selectors.cached_counts()) == "[]"
