@@ -1,10 +1,7 @@
 """The unit list (exports in the import format, written in the background when long) and
 the unit's admin."""
 
-import io
-
 from django.db.models.functions import Length
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +9,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 
+from core.exports import spreadsheet_file
 from core.forms import ConfirmPanel
-from core.tabular import write_csv, write_xlsx
 from registry.models import (
     Unit,
 )
@@ -79,23 +76,14 @@ class UnitIndexView(ItalianExportIndexView):
         queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
         rows = unit_export_rows(queryset.iterator(chunk_size=2000))
         filename = f"alloggi-{timezone.localdate():%Y%m%d}"
-        # Written here rather than by core.exports.spreadsheet_response: the list's dispatch
-        # already writes the export's audit entry (registry.scoped_admin.audit_export), and
-        # spreadsheet_response would write a second one.
-        if spreadsheet_format == self.FORMAT_CSV:
-            handle = io.StringIO()
-            write_csv(EXPORT_HEADERS, rows, handle)
-            response = HttpResponse(handle.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-            return response
-        handle = io.BytesIO()
-        write_xlsx(EXPORT_HEADERS, rows, handle, sheet_title="Alloggi")
-        handle.seek(0)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{filename}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # Without a second audit entry: the list's dispatch already writes the export's
+        # (registry.scoped_admin.audit_export).
+        return spreadsheet_file(
+            EXPORT_HEADERS,
+            rows,
+            filename=filename,
+            file_format="csv" if spreadsheet_format == self.FORMAT_CSV else "xlsx",
+            sheet_title="Alloggi",
         )
 
 
