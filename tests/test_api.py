@@ -6,17 +6,11 @@ import re
 import pytest
 from drf_spectacular.validation import validate_schema
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from registry.models import Entity
 from tests.conftest import BARI, LECCE
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def test_schema_is_valid_openapi_3(api, entities, bari_officer):

@@ -7,7 +7,6 @@ import os
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from registry.models import Role
 from tests.calls.fixtures import make_call
@@ -15,11 +14,6 @@ from tests.conftest import BARI
 from tests.factories import member
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from core.exports import EXPORT_ACTION
@@ -515,12 +514,6 @@ def test_the_template_with_its_example_ids_replaced_imports(owner):
     content = template_csv(**{"Comune ISTAT": "075035", "Codice ente gestore": "", "ID alloggio": "A-1"})
     parsed, result = do_import(owner, content)
     assert result is not None, messages(parsed)
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_the_template_uploaded_unchanged_is_refused_by_name_and_touches_no_real_unit(owner, load_stock, english):

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from registry import roles
 from registry.models import Area, Building, ChangeSource, Entity, Membership, PropertyChange, Role, Unit
@@ -23,11 +22,6 @@ UNITS, BUILDINGS, BULK, COUNTS = (
     "/api/v1/stock/counts",
 )
 HOUSEHOLD_FIELDS = ("household_size", "income_band", "monthly_rent", "push_id")
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
