@@ -390,6 +390,8 @@ PUSH_MAX_CSV_LINE_CHARS = int(os.environ.get("PUSH_MAX_CSV_LINE_CHARS", 65_536))
 PUSH_MAX_JSON_BYTES = int(os.environ.get("PUSH_MAX_JSON_BYTES", 16 * 1024 * 1024))
 # Largest page of an API list (?limit=).
 PUSH_API_MAX_PAGE_SIZE = int(os.environ.get("PUSH_API_MAX_PAGE_SIZE", 500))
+# Counts below this are not published in open data (dashboards/suppression.py).
+PUSH_SMALL_COUNT_THRESHOLD = int(os.environ.get("PUSH_SMALL_COUNT_THRESHOLD", 5))
 
 # Cache of the public pages for anonymous readers (cms/page_cache.py). In production with
 # several workers set REDIS_URL, so that a publication refreshes every worker at once.
