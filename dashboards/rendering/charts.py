@@ -21,6 +21,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from dashboards.results import Result, Unit
@@ -84,7 +85,7 @@ def _style_axes(ax, family: str, unit: Unit, *, horizontal: bool = False) -> Non
     value_axis = ax.xaxis if horizontal else ax.yaxis
     value_axis.set_major_formatter(ItalianTickFormatter(unit))
     if unit == Unit.COUNT:
-        value_axis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        value_axis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.tick_params(labelfontfamily=family, labelsize=LABEL_PT, colors=theme.TEXT, length=0)
     ax.grid(axis="x" if horizontal else "y", color=theme.GRID, linewidth=0.6)
     ax.set_axisbelow(True)
@@ -149,17 +150,32 @@ def _draw_bars(ax, result: Result, family: str, *, horizontal: bool, stacked: bo
     if series_count == 1 and count <= VALUE_LABELS_UP_TO:
         _value_labels(ax, result, positions, _values(result.series[0]), horizontal=horizontal, family=family)
     _style_axes(ax, family, result.unit, horizontal=horizontal)
+    category_size = _category_fontsize(ax, count, horizontal=horizontal)
     if horizontal:
-        ax.set_yticks(positions, result.categories)
+        ax.set_yticks(positions, result.categories, fontsize=category_size)
         ax.set_ylim(count - 0.5, -0.5)  # first category on top, as in the table
         ax.margins(x=0.08)
     else:
-        ax.set_xticks(
-            positions, result.categories, rotation=_rotation(result), ha="right" if _rotation(result) else "center"
-        )
+        _category_xticks(ax, positions, result, category_size)
         ax.set_xlim(-0.5, count - 0.5)
         ax.margins(y=0.08)
     _legend(ax, result, family)
+
+
+def _category_fontsize(ax, count: int, *, horizontal: bool) -> float:
+    """The category labels' size: the usual one, smaller when many categories share the axis
+    (257 Comuni on one axis), so that labels do not overlap."""
+    box = ax.get_position()
+    figure = ax.get_figure()
+    span_px = (box.height * figure.bbox.height) if horizontal else (box.width * figure.bbox.width)
+    if not horizontal and _rotation_for(count) != 90:
+        return LABEL_PT
+    return max(3.0, min(LABEL_PT, span_px / max(count, 1) / 1.3 * 72 / DPI))
+
+
+def _category_xticks(ax, positions, result: Result, size: float) -> None:
+    rotation = _rotation(result)
+    ax.set_xticks(positions, result.categories, rotation=rotation, ha="right" if rotation else "center", fontsize=size)
 
 
 def _draw_line(ax, result: Result, family: str) -> None:
@@ -167,8 +183,7 @@ def _draw_line(ax, result: Result, family: str) -> None:
     for series, colour in zip(result.series, theme.series_colours(len(result.series))):
         ax.plot(positions, _values(series), color=colour, linewidth=2, marker="o", markersize=4, label=series.label)
     _style_axes(ax, family, result.unit)
-    rotation = _rotation(result)
-    ax.set_xticks(positions, result.categories, rotation=rotation, ha="right" if rotation else "center")
+    _category_xticks(ax, positions, result, _category_fontsize(ax, len(positions), horizontal=False))
     ax.margins(x=0.04, y=0.1)
     _legend(ax, result, family)
 
@@ -208,7 +223,7 @@ def _draw_donut(ax, result: Result, family: str) -> None:
     for index, value in enumerate(values):
         if not np.isfinite(value):
             labels.append(f"{result.categories[index]}: {NOT_AVAILABLE}")
-            handles.append(matplotlib.patches.Patch(facecolor=theme.NO_DATA, edgecolor=theme.NO_DATA))
+            handles.append(Patch(facecolor=theme.NO_DATA, edgecolor=theme.NO_DATA))
     if handles:
         legend = ax.legend(
             handles,
@@ -222,9 +237,13 @@ def _draw_donut(ax, result: Result, family: str) -> None:
             text.set_color(theme.TEXT)
 
 
+def _rotation_for(count: int) -> int | None:
+    return 90 if count > 20 else None
+
+
 def _rotation(result: Result) -> int:
     longest = max((len(label) for label in result.categories), default=0)
-    if len(result.categories) > 20:
+    if _rotation_for(len(result.categories)):
         return 90
     if len(result.categories) * max(longest, 4) > 70:
         return 35
@@ -241,11 +260,14 @@ def _plot_box(
     left, right = PAD_PX + 8 + 7 * label_px, PAD_PX + 6  # room for the value ticks
     bottom = bottom_px + _px(LABEL_PT) * 2
     if kind == "hbar":
-        left = PAD_PX + min(0.4 * width, longest * label_px + 10)
+        size = max(3.0, min(LABEL_PT, 0.8 * height / max(len(result.categories), 1) / 1.3 * 72 / DPI))
+        left = PAD_PX + min(0.4 * width, longest * label_px * size / LABEL_PT + 10)
         right = PAD_PX + 70  # value labels past the longest bar
         bottom = bottom_px + _px(LABEL_PT) * 2
     elif kind in ("bar", "stacked", "line"):
         rotation = _rotation(result)
+        if rotation == 90:  # many categories: labels as small as _category_fontsize makes them
+            label_px *= max(3.0, min(LABEL_PT, 0.85 * width / len(result.categories) / 1.3 * 72 / DPI)) / LABEL_PT
         if rotation:
             bottom = bottom_px + min(0.35 * height, longest * label_px * math.sin(math.radians(rotation)) + 16)
     elif kind == "donut":
