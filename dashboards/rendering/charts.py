@@ -42,6 +42,10 @@ FOOTER_PT = 7.5
 PAD_PX = 12
 LINE_FACTOR = 1.35  # line height / font size
 CHAR_WIDTH = 0.52  # average glyph width / font size (Titillium Web and DejaVu Sans alike, roughly)
+# Sizes a caller may ask for, in pixels: enough for a phone's thumbnail and a printed page,
+# and no more (a request for a huge image would cost memory and seconds).
+WIDTH_RANGE = (240, 2400)
+HEIGHT_RANGE = (180, 2400)
 VALUE_LABELS_UP_TO = 15  # categories: beyond this, bars carry no value labels (they would overlap)
 
 _svg_lock = threading.Lock()
@@ -400,6 +404,8 @@ def render(
         raise ValueError(f"Unknown chart kind {kind!r}: expected one of {', '.join(CHART_KINDS)}.")
     if fmt not in FORMATS:
         raise ValueError(f"Unknown image format {fmt!r}: expected one of {', '.join(FORMATS)}.")
+    if not (WIDTH_RANGE[0] <= width <= WIDTH_RANGE[1] and HEIGHT_RANGE[0] <= height <= HEIGHT_RANGE[1]):
+        raise ValueError(f"Image size {width}×{height} outside {WIDTH_RANGE} × {HEIGHT_RANGE} pixels.")
     figure = draw(
         result, kind=kind, title=title, filters_text=filters_text, buildings=buildings, width=width, height=height
     )

@@ -1,6 +1,7 @@
 """Dashboard images (dashboards.rendering): valid PNG/SVG of every chart kind, Italian numbers,
 hidden values as gaps, the same bytes for the same data, no pyplot."""
 
+import hashlib
 import io
 import os
 import subprocess
@@ -104,6 +105,12 @@ def test_unknown_kind_or_format_is_refused():
         _render("pie3d")
     with pytest.raises(ValueError):
         _render("bar", fmt="gif")
+
+
+@pytest.mark.parametrize(("width", "height"), [(100, 450), (800, 100), (5000, 450), (800, 5000)])
+def test_sizes_outside_the_allowed_range_are_refused(width, height):
+    with pytest.raises(ValueError):
+        _render("bar", width=width, height=height)
 
 
 def test_image_shows_the_title_the_active_filters_the_note_and_the_source():
@@ -213,12 +220,19 @@ def test_series_colours_are_the_pa_blue_then_okabe_ito():
     assert theme.series_colours(3) == list(theme.CATEGORICAL[:3])
 
 
-def test_rendering_never_imports_pyplot():
+def _digests() -> str:
+    return " ".join(
+        hashlib.sha256(_render(kind, fmt=fmt)).hexdigest()[:16] for kind in CHART_KINDS for fmt in ("png", "svg")
+    )
+
+
+def test_another_process_renders_the_same_bytes_and_never_imports_pyplot():
+    """Two server processes must serve the same image for the same data (ETag), and pyplot's
+    global state must stay out of the server."""
     script = (
         "import sys, django; django.setup()\n"
-        "from tests.dashboards.test_rendering import CHART_KINDS, _render\n"
-        "for kind in CHART_KINDS:\n"
-        "    _render(kind); _render(kind, fmt='svg')\n"
+        "from tests.dashboards.test_rendering import _digests\n"
+        "print(_digests())\n"
         "print('pyplot' if 'matplotlib.pyplot' in sys.modules else 'clean')\n"
     )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "PYTHONPATH": str(ROOT)}
@@ -227,4 +241,6 @@ def test_rendering_never_imports_pyplot():
         [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip().splitlines()[-1] == "clean"
+    digests, imported = completed.stdout.strip().splitlines()[-2:]
+    assert imported == "clean"
+    assert digests == _digests()
