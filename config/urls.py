@@ -26,6 +26,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots, name="robots"),
+    # The dashboards' chart images and data files (the pages themselves are Wagtail pages).
+    path("cruscotto/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

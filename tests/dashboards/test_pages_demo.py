@@ -1,0 +1,64 @@
+"""The demo dashboards (load_demo_data) on the real catalogue of indicators: the public
+"Patrimonio ERP in Puglia" and the "Bando affitti" dashboard, where each Comune's people see
+their own figures only (issue 11)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from dashboards.models import Chart, DashboardAudience, DashboardPage
+from tests.dashboards.test_pages import block_ids, csv_rows, data_url, image_url
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo_data", stock_scale=0.002)
+    return {
+        "public": DashboardPage.objects.get(slug="patrimonio-erp-in-puglia"),
+        "calls": DashboardPage.objects.get(slug="bando-affitti"),
+    }
+
+
+def test_the_demo_loads_two_dashboards_once(demo):
+    assert demo["public"].audience == DashboardAudience.PUBLIC and demo["public"].live
+    assert demo["calls"].audience == DashboardAudience.ENTITY and demo["calls"].live
+    charts = Chart.objects.count()
+    call_command("load_demo_data", stock_scale=0.002)
+    assert Chart.objects.count() == charts and DashboardPage.objects.count() == 2
+
+
+def test_the_public_dashboard_shows_its_charts_tables_and_files(client, demo, django_assert_max_num_queries):
+    page = demo["public"]
+    client.get(page.url)
+    with django_assert_max_num_queries(30):
+        response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<img ") >= 3 and html.count("<table") == 3
+    assert "Confini: Openpolis su dati ISTAT, CC BY 4.0" in html
+    assert "Alloggi ERP censiti" in html
+    for index in range(len(block_ids(page))):
+        image = client.get(image_url(page, index))
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+        assert client.get(data_url(page, index=index)).status_code == 200
+    # A province filter narrows the per-Comune map's table and file.
+    everything = csv_rows(client.get(data_url(page, index=2)))
+    bari_only = csv_rows(client.get(data_url(page, index=2, query="?province=BA")))
+    assert 1 < len(bari_only) < len(everything)
+    assert {row[1][:3] for row in bari_only[1:]} == {"072"}
+
+
+def test_the_calls_dashboard_is_the_regions_and_each_comunes_own(client, demo):
+    page = demo["calls"]
+    response = client.get(page.url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
+    assert client.get(image_url(page)).status_code == 404
+    users = get_user_model().objects
+    client.force_login(users.get(username="regione.admin"))
+    regional = csv_rows(client.get(data_url(page, query="?year=2024")))
+    client.force_login(users.get(username="bari.referente"))
+    assert client.get(page.url).status_code == 200
+    own = csv_rows(client.get(data_url(page, query="?year=2024")))
+    assert {row[0] for row in own[1:]} <= {"Bari"}
+    assert len(regional) >= len(own)
