@@ -28,8 +28,9 @@ BACKGROUND = "#FFFFFF"
 # Yellow and black last: yellow has low contrast on white.
 CATEGORICAL = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
-# ColorBrewer "Blues", 5 classes (colour-blind safe and print friendly), light to dark.
-SEQUENTIAL = ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C")
+# ColorBrewer "Blues" (colour-blind safe and print friendly), light to dark: five of its nine
+# steps, skipping the near-white ones so that the lightest class still reads against the page.
+SEQUENTIAL = ("#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C")
 # Comuni without a value: neutral grey (and hatched on the map, so it is not read as a class).
 NO_DATA = "#D4D4D4"
 NO_DATA_HATCH = "#8C8C8C"
