@@ -232,6 +232,7 @@ def admin_routes_with_ids():
 
 def test_every_route_is_probed():
     assert admin_routes_with_ids() == set(ADMIN_ROUTES) | NOT_OWNED_ROUTES | TOKEN_ROUTES
+    assert dashboard_routes() == DASHBOARD_ROUTES
     assert set(api_routes()) <= set(API_EXPECTED) | API_LISTS | API_WITHOUT_IDS
 
 
@@ -401,3 +402,69 @@ def test_the_api_shows_nothing_of_the_other_entity(owners, me, other):
         return {200}
 
     assert api_probe(api, owners[me], owners[other], expected_for) > 20
+
+
+# --- dashboards -----------------------------------------------------------------------
+
+
+# The dashboards' image and data routes, probed below with a dashboard of every entity's figures.
+DASHBOARD_ROUTES = {"chart_image", "chart_data"}
+
+
+def dashboard_routes():
+    return {pattern.name for route, pattern in _patterns(get_resolver().url_patterns) if route.startswith("cruscotto/")}
+
+
+@pytest.mark.parametrize("me,other", PAIRS)
+def test_the_dashboards_show_nothing_of_the_other_entity(client, owners, me, other):
+    """A dashboard for each entity's people on their own figures (units by owner): whatever the
+    query says (the other's id or code, an ARCA, a wider audience), the page's table, the files
+    and the image are the officer's own entity's only."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from cms import demo
+    from dashboards.models import Chart, DashboardAudience, DashboardPage
+
+    chart = Chart.objects.create(
+        title="Alloggi per proprietario", indicator="stock_by_owner", kind="hbar", text_alternative="Barre."
+    )
+    page = DashboardPage(
+        title="Patrimonio per ente",
+        slug="patrimonio-per-ente",
+        audience=DashboardAudience.ENTITY,
+        body=[("chart", {"chart": chart, "parameters": {}})],
+    )
+    demo.load().add_child(instance=page)
+    page.save_revision().publish()
+    block_id = page.body[0].id
+    mine, theirs = owners[me]["entity"], owners[other]["entity"]
+    client.force_login(owners[me]["officer"])
+    etags = set()
+    for query in (
+        "",
+        f"?entity={theirs.pk}",
+        f"?owner={theirs.code}",
+        f"?comune={theirs.code}",
+        f"?arca={theirs.code}",
+        "?audience=regional&public=1",
+    ):
+        html = client.get(page.url + query).content.decode()
+        assert f'<th scope="row">{theirs.display_name}</th>' not in html, query
+        for file_format in ("csv", "xlsx"):
+            url = reverse("dashboards:chart_data", args=[page.pk, block_id, file_format]) + query
+            response = client.get(url)
+            assert response.status_code == 200, url
+            body = body_of(response)
+            if file_format == "xlsx":
+                sheet = load_workbook(io.BytesIO(body)).active
+                body = repr([[cell.value for cell in row] for row in sheet.iter_rows()]).encode()
+            assert theirs.display_name.encode() not in body and theirs.code.encode() not in body, url
+        image = client.get(reverse("dashboards:chart_image", args=[page.pk, block_id]) + query)
+        assert image.status_code == 200
+        etags.add(image["ETag"])
+    # The counterpart: the officer's own figures are there; the other officer's image differs.
+    assert f'<th scope="row">{mine.display_name}</th>' in client.get(page.url).content.decode()
+    client.force_login(owners[other]["officer"])
+    assert client.get(reverse("dashboards:chart_image", args=[page.pk, block_id]))["ETag"] not in etags
