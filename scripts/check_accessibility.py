@@ -76,7 +76,17 @@ def page_urls(base) -> list[str]:
             raise SystemExit(f"no live page of type {page_type} in the demo content")
         urls.append(items[0]["meta"]["html_url"].replace("http://localhost", base))
     notices = next(url for url in urls if url.rstrip("/").endswith("avvisi"))
+    # The public dashboard: charts, their data tables and the filters (also applied).
+    with urllib.request.urlopen(
+        f"{base}/api/v2/pages/?type=dashboards.DashboardPage&slug=patrimonio-erp-in-puglia&limit=1"
+    ) as response:
+        items = json.load(response)["items"]
+    if not items:
+        raise SystemExit("no live public dashboard in the demo content")
+    dashboard = items[0]["meta"]["html_url"].replace("http://localhost", base)
     return urls + [
+        dashboard,
+        dashboard + "?province=BA",
         notices + "?categoria=bandi",
         f"{base}/cerca/?q=bando",
         f"{base}/accreditamento/",

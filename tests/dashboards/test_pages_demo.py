@@ -62,3 +62,10 @@ def test_the_calls_dashboard_is_the_regions_and_each_comunes_own(client, demo):
     own = csv_rows(client.get(data_url(page, query="?year=2024")))
     assert {row[0] for row in own[1:]} <= {"Bari"}
     assert len(regional) >= len(own)
+
+
+def test_the_accessibility_check_finds_the_public_dashboard(client, demo):
+    """scripts/check_accessibility.py asks the headless API for it (axe-core then checks it)."""
+    response = client.get("/api/v2/pages/?type=dashboards.DashboardPage&slug=patrimonio-erp-in-puglia&limit=1")
+    items = response.json()["items"]
+    assert response.status_code == 200 and items[0]["meta"]["html_url"].endswith("/patrimonio-erp-in-puglia/")
