@@ -116,11 +116,24 @@ def compute(indicator_key: str, parameters: dict, audience: Audience) -> Result:
     return indicators.compute(indicator_key, params=parameters, audience=audience)
 
 
+def _column_labels(result: Result) -> tuple[str, str]:
+    """Headers of the categories and of their codes: the indicator's data dictionary's, else
+    the kind of category's."""
+    from dashboards import indicators
+
+    try:
+        fields = dict(getattr(indicators.get(result.indicator), "fields", ()) or ())
+    except KeyError:
+        fields = {}
+    category = fields.get("category") or CATEGORY_HEADERS.get(result.category_kind, _("Category"))
+    return str(category), str(fields.get("code") or _("Code"))
+
+
 def table(result: Result) -> tuple[list[str], list[list[str]]]:
     """The Result as the accessible table shows it: a header per column, values the Italian way."""
     from dashboards.rendering.formats import format_value
 
-    headers = [str(CATEGORY_HEADERS.get(result.category_kind, _("Category"))), *(str(s.label) for s in result.series)]
+    headers = [_column_labels(result)[0], *(str(s.label) for s in result.series)]
     rows = [
         [label, *(format_value(series.values[index], result.unit) for series in result.series)]
         for index, label in enumerate(result.categories)
@@ -130,11 +143,12 @@ def table(result: Result) -> tuple[list[str], list[list[str]]]:
 
 def file_rows(result: Result) -> tuple[list[str], list[list]]:
     """The Result as the CSV and XLSX carry it: the same cells, numbers as numbers (a hidden
-    small count is an empty cell)."""
-    headers = [str(CATEGORY_HEADERS.get(result.category_kind, _("Category"))), *(str(s.label) for s in result.series)]
+    small count is an empty cell); Comuni and provinces with their codes."""
+    category, code = _column_labels(result)
+    headers = [category, *(str(s.label) for s in result.series)]
     if result.category_kind in (CategoryKind.COMUNE, CategoryKind.PROVINCE):
-        headers.insert(1, _("Code"))
-        return headers, [[row[0], code, *row[1:]] for row, code in zip(result.rows(), result.codes)]
+        headers.insert(1, code)
+        return headers, [[row[0], row_code, *row[1:]] for row, row_code in zip(result.rows(), result.codes)]
     return headers, result.rows()
 
 

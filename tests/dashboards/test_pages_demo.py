@@ -69,3 +69,28 @@ def test_the_accessibility_check_finds_the_public_dashboard(client, demo):
     response = client.get("/api/v2/pages/?type=dashboards.DashboardPage&slug=patrimonio-erp-in-puglia&limit=1")
     items = response.json()["items"]
     assert response.status_code == 200 and items[0]["meta"]["html_url"].endswith("/patrimonio-erp-in-puglia/")
+
+
+def test_a_key_figure_compares_the_last_two_snapshots(client, entities, region_admin):
+    """Real catalogue: units at each yearly snapshot; the figure is the latest with its change."""
+    import datetime
+
+    from cms import demo as site
+    from registry.stock import services as stock
+    from tests.conftest import BARI, LECCE
+    from tests.dashboards.conftest import write_units
+
+    write_units(BARI, [(BARI, "let", 12)])
+    stock.take_snapshot(reference_date=datetime.date(2024, 12, 31), taken_by=region_admin)
+    write_units(LECCE, [(LECCE, "let", 8)])
+    stock.take_snapshot(reference_date=datetime.date(2025, 12, 31), taken_by=region_admin)
+    page = DashboardPage(
+        title="Patrimonio",
+        slug="patrimonio",
+        body=[("kpi", {"indicator": "stock_by_year", "label": "Alloggi censiti", "parameters": {}})],
+    )
+    site.load().add_child(instance=page)
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert "Alloggi censiti" in html and ">20<" in html
+    assert "+8" in html and "2024" in html
