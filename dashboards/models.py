@@ -171,7 +171,7 @@ class DashboardPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     search_fields = Page.search_fields + [index.SearchField("intro")]
-    api_fields = [APIField("intro"), APIField("audience")]
+    api_fields = [APIField("intro"), APIField("audience"), APIField("charts")]
 
     class Meta:
         verbose_name = _("dashboard")
@@ -202,6 +202,32 @@ class DashboardPage(Page):
                     % {"names": ", ".join(restricted)}
                 }
             )
+
+    @property
+    def charts(self) -> list[dict]:
+        """The page's charts for a headless front end: what each one is and where its image and
+        data are. No figure here: those addresses answer each reader for their own Audience."""
+        from django.urls import reverse
+
+        found = []
+        for block in self.body:
+            chart = block.value.get("chart") if block.block_type == "chart" else None
+            if chart is None:
+                continue
+            kwargs = {"page_id": self.pk, "block_id": block.id}
+            found.append(
+                {
+                    "title": chart.title,
+                    "kind": chart.kind,
+                    "indicator": chart.indicator,
+                    "text_alternative": chart.text_alternative,
+                    "caption": chart.caption,
+                    "image": reverse("dashboards:chart_image", kwargs=kwargs),
+                    "csv": reverse("dashboards:chart_data", kwargs={**kwargs, "file_format": "csv"}),
+                    "xlsx": reverse("dashboards:chart_data", kwargs={**kwargs, "file_format": "xlsx"}),
+                }
+            )
+        return found
 
     def get_sitemap_urls(self, request=None):
         # Restricted dashboards are no business of search engines.

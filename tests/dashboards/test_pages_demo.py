@@ -94,3 +94,12 @@ def test_a_key_figure_compares_the_last_two_snapshots(client, entities, region_a
     html = client.get(page.url).content.decode()
     assert "Alloggi censiti" in html and ">20<" in html
     assert "+8" in html and "2024" in html
+
+
+def test_the_headless_api_gives_each_charts_addresses(client, demo):
+    page = demo["public"]
+    data = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert data["audience"] == "public" and len(data["charts"]) == 3
+    first = data["charts"][0]
+    assert first["image"] == image_url(page) and first["csv"] == data_url(page) and first["text_alternative"]
+    assert client.get(first["image"]).status_code == 200
