@@ -41,6 +41,7 @@ def check_parameters(indicator_key: str, parameters, *, field: str = "parameters
     """Fixed parameters are an object whose keys the indicator declares and whose values are
     plain text or numbers; the indicator itself then judges the values (dashboards.indicators)."""
     from dashboards import indicators
+    from dashboards.indicators import parameters as indicator_parameters
 
     if parameters in (None, ""):
         return {}
@@ -66,6 +67,11 @@ def check_parameters(indicator_key: str, parameters, *, field: str = "parameters
             raise ValidationError(
                 {field: _("The value of %(name)s must be a text or a whole number.") % {"name": name}}
             )
+    try:
+        # The indicators' own check of the values (a province's code, an ARCA's, a published call…).
+        indicator_parameters.validate(indicators.get(indicator_key), parameters)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     return dict(parameters)
 
 

@@ -42,12 +42,14 @@ def chart_form(**fields):
         ({"parameters": {"comune": "072006"}}, "parameters"),  # not declared by the indicator
         ({"parameters": ["BA"]}, "parameters"),
         ({"parameters": {"province": {"code": "BA"}}}, "parameters"),
+        ({"parameters": {"province": "XX"}}, "parameters"),  # the indicators' own check of values
+        ({"parameters": {"arca": "072006"}}, "parameters"),  # a Comune is no ARCA
         ({"show_buildings": True}, "show_buildings"),  # a bar chart has no buildings
         ({"text_alternative": ""}, "text_alternative"),  # the image's alt is required
         ({"indicator": "no_such_indicator"}, "indicator"),
     ],
 )
-def test_a_chart_is_refused_what_its_indicator_does_not_take(catalogue, fields, wrong):
+def test_a_chart_is_refused_what_its_indicator_does_not_take(entities, catalogue, fields, wrong):
     chart = Chart(
         **{"title": "Alloggi", "indicator": "units_by_comune", "kind": "bar", "text_alternative": "Barre.", **fields}
     )
