@@ -103,3 +103,10 @@ def test_the_headless_api_gives_each_charts_addresses(client, demo):
     first = data["charts"][0]
     assert first["image"] == image_url(page) and first["csv"] == data_url(page) and first["text_alternative"]
     assert client.get(first["image"]).status_code == 200
+
+
+def test_an_editor_opens_a_dashboard_in_the_admin(client, demo):
+    client.force_login(get_user_model().objects.get(username="regione.redattore"))
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[demo["public"].pk]))
+    assert response.status_code == 200
+    assert "stock_per_1000_residents" in response.content.decode()  # the key figure's indicator choices
