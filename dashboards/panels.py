@@ -269,6 +269,16 @@ def preview_panel(chart, *, audience: Audience) -> ChartPanel:
         panel.error = failure_message(error)
         return panel
     panel.headers, panel.rows = table(panel.result)
-    png = rendering.render(panel.result, kind=chart.kind, title=chart.title, filters_text=panel.filters_text, fmt="png")
+    from .views import building_points
+
+    buildings = building_points(audience) if chart.show_buildings and chart.kind == "map" else None
+    png = rendering.render(
+        panel.result,
+        kind=chart.kind,
+        title=chart.title,
+        filters_text=panel.filters_text,
+        fmt="png",
+        buildings=buildings,
+    )
     panel.image_url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return panel

@@ -117,3 +117,11 @@ def test_the_preview_of_a_saved_chart(client, editor, catalogue):
     url = reverse(Chart.snippet_viewset.get_url_name("preview_on_edit"), args=[chart.pk])
     assert client.post(url, chart_form(kind="donut", show_buildings="", parameters="{}")).json()["is_valid"]
     assert 'src="data:image/png;base64,' in client.get(url).content.decode()
+
+
+def test_the_preview_of_a_map_with_its_buildings(client, editor, catalogue):
+    client.force_login(editor)
+    url = reverse(Chart.snippet_viewset.get_url_name("preview_on_add"))
+    assert client.post(url, chart_form()).json()["is_valid"] is True
+    html = client.get(url).content.decode()
+    assert 'src="data:image/png;base64,' in html and "Confini: Openpolis su dati ISTAT, CC BY 4.0" in html

@@ -31,7 +31,7 @@ def test_the_demo_loads_two_dashboards_once(demo):
 def test_the_public_dashboard_shows_its_charts_tables_and_files(client, demo, django_assert_max_num_queries):
     page = demo["public"]
     client.get(page.url)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(24):
         response = client.get(page.url)
     assert response.status_code == 200
     html = response.content.decode()
