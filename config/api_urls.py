@@ -14,6 +14,7 @@ from rest_framework.routers import SimpleRouter
 
 from calls.api import CallViewSet, SubmissionViewSet
 from core.api import api_not_found, drf_problem
+from dashboards.api import OpenDataIndicatorView, OpenDataListView
 from registry.api import EntityViewSet, MyMembershipsView
 from registry.stock.api import BuildingViewSet, StockCountsView, UnitViewSet
 
@@ -49,6 +50,8 @@ urlpatterns = [
     path("health", health, name="api-health"),
     path("me/memberships", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("stock/counts", StockCountsView.as_view(), name="api-stock-counts"),
+    path("open-data", OpenDataListView.as_view(), name="api-open-data"),
+    path("open-data/<slug:key>", OpenDataIndicatorView.as_view(), name="api-open-data-indicator"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
