@@ -271,7 +271,7 @@ def preview_panel(chart, *, audience: Audience) -> ChartPanel:
     panel.headers, panel.rows = table(panel.result)
     from .views import building_points
 
-    buildings = building_points(audience) if chart.show_buildings and chart.kind == "map" else None
+    buildings = building_points(audience, parameters) if chart.show_buildings and chart.kind == "map" else None
     png = rendering.render(
         panel.result,
         kind=chart.kind,

@@ -58,13 +58,21 @@ def _compute_or_404(chart, parameters, audience):
         raise Http404 from None
 
 
-def building_points(audience) -> list[tuple[float, float]]:
-    """Buildings with coordinates as (longitude, latitude), of the reader's entities only."""
+def building_points(audience, parameters=None) -> list[tuple[float, float]]:
+    """Buildings with coordinates as (longitude, latitude), of the reader's entities only, in
+    the territory the chart's parameters name."""
     from registry.models import Building
 
+    parameters = parameters or {}
     buildings = Building.objects.filter(latitude__isnull=False, longitude__isnull=False)
     if audience.entity_ids is not None and not audience.public:
         buildings = buildings.filter(owner_id__in=audience.entity_ids)
+    if parameters.get("province"):
+        buildings = buildings.filter(comune__province=parameters["province"])
+    if parameters.get("arca"):
+        buildings = buildings.filter(comune__covering_arca__code=parameters["arca"])
+    if parameters.get("comune"):
+        buildings = buildings.filter(comune__code=parameters["comune"])
     return [(float(lon), float(lat)) for lon, lat in buildings.values_list("longitude", "latitude")[:MAX_BUILDINGS]]
 
 
@@ -100,7 +108,7 @@ def chart_image(request, page_id, block_id):
 
         def produce() -> bytes:
             result = _compute_or_404(chart, parameters, audience)
-            buildings = building_points(audience) if chart.show_buildings and chart.kind == "map" else None
+            buildings = building_points(audience, parameters) if chart.show_buildings and chart.kind == "map" else None
             return rendering.render(
                 result,
                 kind=chart.kind,

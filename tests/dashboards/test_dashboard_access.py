@@ -139,3 +139,19 @@ def test_a_signed_in_download_writes_its_audit_entry(client, entity_dashboard, o
     client.get(data_url(entity_dashboard))
     entry = ModelLogEntry.objects.get(action="push.export")
     assert entry.user_id == officers["bari"].pk and entry.data["rows"] == 1
+
+
+def test_a_maps_buildings_are_the_readers_own_in_the_charts_territory(small_register, entities):
+    from dashboards.results import Audience
+    from dashboards.views import building_points
+    from registry.models import Building
+
+    Building.objects.update(latitude=41.1, longitude=16.8)
+    bari, arca = entities[BARI], entities[ARCA_SUD_SALENTO]
+    owned = {owner: Building.objects.filter(owner=owner).count() for owner in (bari, arca)}
+    assert len(building_points(Audience(entity_ids=frozenset({bari.pk})))) == owned[bari]
+    assert len(building_points(Audience(entity_ids=frozenset({arca.pk})))) == owned[arca]
+    assert building_points(Audience(entity_ids=frozenset({bari.pk})), {"province": "LE"}) == []
+    everything = len(building_points(Audience()))
+    assert everything == Building.objects.count() > owned[bari] + owned[arca] - 1
+    assert len(building_points(Audience(), {"comune": LECCE})) == Building.objects.filter(comune__code=LECCE).count()
