@@ -47,7 +47,7 @@ def officers(entities):
 
 
 @pytest.mark.parametrize("fixture", ["entity_dashboard", "regional_dashboard"])
-def test_anonymous_readers_never_reach_a_restricted_dashboard(client, request, fixture, catalogue):
+def test_anonymous_readers_never_reach_a_restricted_dashboard(client, entities, request, fixture, catalogue):
     page = request.getfixturevalue(fixture)
     response = client.get(page.url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login"))
