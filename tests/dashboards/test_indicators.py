@@ -234,3 +234,22 @@ def test_a_write_to_the_register_changes_the_stock_indicators_version(
     with django_capture_on_commit_callbacks(execute=True):
         write_units(LECCE, [(LECCE, "let", 1)])
     assert indicators.data_version("stock_by_comune") != before
+
+
+# --- aggregates in the database ------------------------------------------------------------
+
+
+def test_every_indicator_is_a_few_aggregate_queries_whatever_the_size_of_the_data(
+    small_register, call_figures, django_assert_max_num_queries
+):
+    counts = {}
+    for key in indicators.INDICATORS:
+        if key == "arrears_cases_by_cause":
+            continue  # needs an arrears call (tests/dashboards/test_indicators_calls.py)
+        with django_assert_max_num_queries(3) as captured:
+            indicators.compute(key, params={}, audience=REGION)
+        counts[key] = len(captured.captured_queries)
+    write_units(LECCE, [(LECCE, "let", 40), (LECCE, "sold", 9)])
+    for key, before in counts.items():
+        with django_assert_max_num_queries(before):
+            indicators.compute(key, params={}, audience=REGION)
