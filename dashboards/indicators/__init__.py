@@ -253,6 +253,55 @@ _CATALOGUE = [
         ),
     ),
     Indicator(
+        key="call_funding_by_comune",
+        title=gettext_lazy("Co-financing and premium by Comune"),
+        description=gettext_lazy(
+            "The riparto of a call: per Comune, its co-financing and the premium share it earned (€). Open "
+            "data once the riparto is published."
+        ),
+        level=PUBLIC,
+        parameters=("call", "year", "province", "arca", "comune"),
+        unit=Unit.EURO,
+        category_kind=CategoryKind.COMUNE,
+        sources=(CALLS,),
+        default_kind="bar",
+        select=calls.funding_by_comune,
+        open_calls=calls.calls_with_published_riparto,
+        fields=(
+            *COMUNE_FIELDS,
+            ("co_financing", gettext_lazy("Co-financing (€)")),
+            ("premium", gettext_lazy("Premium share (€)")),
+        ),
+    ),
+    Indicator(
+        key="call_average_contribution",
+        title=gettext_lazy("Average contribution by Comune"),
+        description=gettext_lazy("Per Comune: the average contribution computed for its eligible households (€)."),
+        level=RESTRICTED,
+        parameters=("call", "year", "province", "arca", "comune"),
+        unit=Unit.EURO,
+        category_kind=CategoryKind.COMUNE,
+        sources=(CALLS,),
+        default_kind="bar",
+        select=calls.average_contribution_by_comune,
+        fields=(*COMUNE_FIELDS, ("contribution", gettext_lazy("Average contribution (€)"))),
+    ),
+    Indicator(
+        key="call_average_incidence",
+        title=gettext_lazy("Average rent/income ratio by Comune"),
+        description=gettext_lazy(
+            "Per Comune: the average incidence of the rent on the income of its eligible households."
+        ),
+        level=RESTRICTED,
+        parameters=("call", "year", "province", "arca", "comune"),
+        unit=Unit.PERCENT,
+        category_kind=CategoryKind.COMUNE,
+        sources=(CALLS,),
+        default_kind="bar",
+        select=calls.average_incidence_by_comune,
+        fields=(*COMUNE_FIELDS, ("incidence", gettext_lazy("Average rent/income (%)"))),
+    ),
+    Indicator(
         key="call_participation",
         title=gettext_lazy("Participation of the Comuni in the calls"),
         description=gettext_lazy(

@@ -10,10 +10,10 @@ rows (the audience); the riparto is public once published, and only then open da
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
-from calls.models import Allocation, ArrearsCase, ArrearsCause, Call, Submission, SubmissionState
+from calls.models import Allocation, Applicant, ArrearsCase, ArrearsCause, Call, Submission, SubmissionState
 from calls.selectors import published_calls
 from dashboards import suppression
 from dashboards.results import CategoryKind, Result, Series
@@ -163,6 +163,73 @@ def allocation_by_comune(indicator, params, audience, shown):
             Series("need", _("Need (€)"), [row["need"] for row in rows]),
             Series("allocated", _("Allocated (€)"), [row["allocated"] for row in rows]),
         ],
+    )
+
+
+def funding_by_comune(indicator, params, audience, shown):
+    """The riparto: each Comune's co-financing and the premium it earned with it (€)."""
+    call = the_call(params, calls=calls_with_published_riparto() if audience.public else None)
+    rows = list(
+        Allocation.objects.filter(call=call)
+        .filter(_comuni_filter(params, audience, "comune__"))
+        .values("comune__code", "comune__name")
+        .annotate(co_financing=Sum("co_financing"), premium=Sum("premium"))
+        .order_by("comune__code")
+    )
+    return _result(
+        indicator,
+        call,
+        shown,
+        [row["comune__name"] for row in rows],
+        [row["comune__code"] for row in rows],
+        [
+            Series("co_financing", _("Co-financing (€)"), [row["co_financing"] for row in rows]),
+            Series("premium", _("Premium (€)"), [row["premium"] for row in rows]),
+        ],
+    )
+
+
+def _eligible_average(indicator, params, audience, shown, *, column: str, key: str, label: str):
+    call = the_call(params)
+    rows = list(
+        Applicant.objects.filter(submission__call=call, submission__state__in=SENT)
+        .exclude(band="")
+        .filter(_comuni_filter(params, audience, "submission__comune__"))
+        .values("submission__comune__code", "submission__comune__name")
+        .annotate(average=Avg(column))
+        .order_by("submission__comune__code")
+    )
+    values = [
+        None if row["average"] is None else Decimal(row["average"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        for row in rows
+    ]
+    return _result(
+        indicator,
+        call,
+        shown,
+        [row["submission__comune__name"] for row in rows],
+        [row["submission__comune__code"] for row in rows],
+        [Series(key, label, values)],
+    )
+
+
+def average_contribution_by_comune(indicator, params, audience, shown):
+    """The average contribution (€) computed for the eligible households of each Comune."""
+    return _eligible_average(
+        indicator,
+        params,
+        audience,
+        shown,
+        column="contribution",
+        key="contribution",
+        label=_("Average contribution (€)"),
+    )
+
+
+def average_incidence_by_comune(indicator, params, audience, shown):
+    """The average incidence of the rent on the income (%) of each Comune's eligible households."""
+    return _eligible_average(
+        indicator, params, audience, shown, column="incidence", key="incidence", label=_("Average rent/income (%)")
     )
 
 

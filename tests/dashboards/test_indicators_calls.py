@@ -139,3 +139,37 @@ def test_a_passing_deadline_changes_the_calls_version(call_figures, entities):
 
     with mock.patch("django.utils.timezone.now", return_value=later):
         assert indicators.data_version("call_participation") != before
+
+
+def test_average_contribution_and_incidence_of_the_eligible(call_figures):
+    from calls.models import Applicant
+
+    bari = Submission.objects.get(call=call_figures, comune__code=BARI)
+    households = [("A", "3098.74", "48.00"), ("B", "600.00", "28.00"), ("", "0.00", "20.00")]
+    for row, (band, contribution, incidence) in enumerate(households, start=1):
+        Applicant.objects.create(
+            submission=bari,
+            row_number=row,
+            fiscal_code_hash=f"{row:064d}",
+            household_size=3,
+            income=D("10000"),
+            annual_rent=D("4800"),
+            months=12,
+            lease_registration="TNF1T123456",
+            incidence=D(incidence),
+            band=band,
+            contribution=D(contribution),
+        )
+    contribution = table(indicators.compute("call_average_contribution", params={}, audience=REGION))
+    assert contribution == {BARI: D("1849.37")}
+    incidence = table(indicators.compute("call_average_incidence", params={}, audience=REGION))
+    assert incidence == {BARI: D("38.00")}
+    assert table(indicators.compute("call_average_contribution", params={}, audience=entity_audience(LECCE))) == {}
+
+
+def test_co_financing_and_premium_of_the_riparto(call_figures):
+    from calls.models import Allocation
+
+    Allocation.objects.filter(comune__code=BARI).update(co_financing=D("1000.00"), premium=D("250.00"))
+    figures = table(indicators.compute("call_funding_by_comune", params={}, audience=PUBLIC))
+    assert figures == {BARI: (D("1000.00"), D("250.00")), LECCE: (D("0.00"), D("0.00"))}
