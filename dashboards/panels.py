@@ -1,22 +1,27 @@
 """What a dashboard shows its reader: for each chart its image address, its data as a table
 and its files; for each key figure its number and change. Every figure is computed here
-through the indicators for the reader's Audience (dashboards.readers), once per block and
-request; the image and file views take the same parameters through the same functions, so the
+through the indicators for the reader's Audience (dashboards.readers), and kept in the shared
+cache under the indicator's data version (`compute`); the image and file views take the same parameters through the same functions, so the
 page, its images and its files cannot disagree."""
 
 import base64
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .blocks import set_parameters
 from .forms import FILTERS, DashboardFilterForm
+from .readers import audience_cache_key
 from .results import PARAMETERS, Audience, CategoryKind, Result
 
 MAP_ATTRIBUTION = "Confini: Openpolis su dati ISTAT, CC BY 4.0"
+RESULT_KEY = "push:dashboards:result:"
+RESULT_SECONDS = 24 * 3600
 
 CATEGORY_HEADERS = {
     CategoryKind.COMUNE: gettext_lazy("Comune"),
@@ -111,9 +116,25 @@ def describe(parameters: dict, form: DashboardFilterForm | None) -> str:
 
 
 def compute(indicator_key: str, parameters: dict, audience: Audience) -> Result:
+    """The indicator's Result, computed once per (parameters, reader, data version, language)
+    and then read from the shared cache: a change to the data the indicator reads changes
+    its version, so a kept Result is never stale, in any process."""
     from dashboards import indicators
 
-    return indicators.compute(indicator_key, params=parameters, audience=audience)
+    version = indicators.data_version(indicator_key)
+    identity = (
+        indicator_key,
+        sorted((name, str(value)) for name, value in parameters.items()),
+        audience_cache_key(audience),
+        version,
+        get_language() or "",
+    )
+    key = RESULT_KEY + hashlib.sha256(repr(identity).encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = indicators.compute(indicator_key, params=parameters, audience=audience)
+        cache.set(key, result, RESULT_SECONDS)
+    return result
 
 
 def _column_labels(result: Result) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -218,6 +219,7 @@ def test_filters_in_the_url_change_the_table_the_image_and_the_files_alike(clien
     everything = csv_rows(client.get(data_url(dashboard)))
     assert [row[0] for row in everything[1:]] == ["Bari", "Lecce"]
     assert everything[1][2] == "1234"
+    cache.clear()  # the page has computed (and kept) these figures already
     catalogue.computed.clear()
     filtered = client.get(image_url(dashboard, query=query))
     assert filtered.status_code == 200 and filtered["Content-Type"] == "image/png"
@@ -285,3 +287,17 @@ def test_a_public_dashboard_takes_public_indicators_only(home, catalogue):
 def test_restricted_dashboards_are_not_in_the_sitemap(home, catalogue):
     page = make_dashboard(home, [], audience=DashboardAudience.REGIONAL, title="Riservato")
     assert page.get_sitemap_urls() == []
+
+
+def test_figures_are_computed_once_per_data_version(client, dashboard, catalogue):
+    client.get(dashboard.url)
+    # The bars, the map and the key figure ask for the same figures: computed once; and the
+    # key figure's previous year.
+    computed = len(catalogue.computed)
+    assert computed == 2
+    client.get(dashboard.url)
+    client.get(data_url(dashboard))
+    assert len(catalogue.computed) == computed
+    catalogue.versions["units_by_comune"] = "v2"  # the data changed
+    client.get(dashboard.url)
+    assert len(catalogue.computed) == 2 * computed
