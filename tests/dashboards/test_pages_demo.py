@@ -110,3 +110,23 @@ def test_an_editor_opens_a_dashboard_in_the_admin(client, demo):
     response = client.get(reverse("wagtailadmin_pages:edit", args=[demo["public"].pk]))
     assert response.status_code == 200
     assert "stock_per_1000_residents" in response.content.decode()  # the key figure's indicator choices
+
+
+def test_an_editor_previews_a_restricted_dashboard(client, demo):
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    page = demo["calls"]
+    client.force_login(get_user_model().objects.get(username="regione.redattore"))
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "intro": rich_text("<p>Anteprima.</p>"),
+            "audience": "entity",
+            "body": streamfield([("text", rich_text("<p>Testo in anteprima.</p>"))]),
+        }
+    )
+    assert client.post(url, data).json()["is_valid"] is True
+    response = client.get(url)
+    assert response.status_code == 200 and "Testo in anteprima." in response.content.decode()
