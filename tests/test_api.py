@@ -64,7 +64,13 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
     )
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
-    samples = {"code": BARI, "push_id": unit.push_id, "upload_id": str(upload.pk), "entry_id": str(entry.pk)}
+    samples = {
+        "code": BARI,
+        "push_id": unit.push_id,
+        "upload_id": str(upload.pk),
+        "entry_id": str(entry.pk),
+        "key": "stock_by_status",
+    }
     # {id} means a different object on each path.
     ids = {
         "/api/v1/buildings/{id}": unit.building_id,
