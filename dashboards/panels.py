@@ -19,7 +19,6 @@ from .forms import FILTERS, DashboardFilterForm
 from .readers import audience_cache_key
 from .results import PARAMETERS, Audience, CategoryKind, Result
 
-MAP_ATTRIBUTION = "Confini: Openpolis su dati ISTAT, CC BY 4.0"
 RESULT_KEY = "push:dashboards:result:"
 RESULT_SECONDS = 24 * 3600
 
@@ -49,7 +48,10 @@ class ChartPanel:
 
     @property
     def attribution(self) -> str:
-        return MAP_ATTRIBUTION if self.is_map else ""
+        """Under every map: the boundaries' licence (the renderer's own text)."""
+        from dashboards.rendering import ATTRIBUTION
+
+        return ATTRIBUTION if self.is_map else ""
 
 
 @dataclass
