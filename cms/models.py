@@ -29,7 +29,13 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.NoticeIndexPage", "cms.CallGuidelinePage", "cms.FaqIndexPage", "cms.StandardPage"]
+    subpage_types = [
+        "cms.NoticeIndexPage",
+        "cms.CallGuidelinePage",
+        "cms.FaqIndexPage",
+        "cms.StandardPage",
+        "dashboards.DashboardPage",  # by name: the public site imports no dashboard code
+    ]
     max_count = 1
     search_fields = Page.search_fields + [index.SearchField("intro")]
     api_fields = [APIField("intro")]

@@ -15,7 +15,16 @@ from cms.models import CallGuidelinePage, FaqIndexPage, HomePage, NoticeIndexPag
 
 def test_page_types_live_only_where_they_belong(db):
     assert HomePage.can_create_at(Page.get_first_root_node())
-    assert set(HomePage.allowed_subpage_models()) == {NoticeIndexPage, CallGuidelinePage, FaqIndexPage, StandardPage}
+    from dashboards.models import DashboardPage
+
+    assert set(HomePage.allowed_subpage_models()) == {
+        NoticeIndexPage,
+        CallGuidelinePage,
+        FaqIndexPage,
+        StandardPage,
+        DashboardPage,
+    }
+    assert DashboardPage.allowed_parent_page_models() == [HomePage]
     assert NoticePage.allowed_parent_page_models() == [NoticeIndexPage]
     assert NoticePage not in HomePage.allowed_subpage_models()
     assert CallGuidelinePage not in NoticeIndexPage.allowed_subpage_models()

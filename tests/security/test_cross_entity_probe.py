@@ -320,7 +320,8 @@ def api_routes():
     return routes
 
 
-API_WITHOUT_IDS = {"api-health", "api-schema", "api-docs"}
+# The open data answer the same public figures whoever asks (their key is not an id).
+API_WITHOUT_IDS = {"api-health", "api-schema", "api-docs", "api-open-data-indicator"}
 API_LISTS = {
     "entity-list",
     "building-list",
@@ -330,6 +331,7 @@ API_LISTS = {
     "api-my-memberships",
     "api-stock-counts",
     "unit-bulk-upsert",
+    "api-open-data",
 }
 # Routes that take an id: the model whose lookup value fills it, and what each method must
 # answer when the id is the other entity's. Entities are a public register (GET shows the
