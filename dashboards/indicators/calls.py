@@ -143,14 +143,15 @@ def need_by_comune(indicator, params, audience, shown):
     )
 
 
-def allocation_by_comune(indicator, params, audience, shown):
-    """The riparto: each Comune's need against what it was allocated (€)."""
+def _riparto_by_comune(indicator, params, audience, shown, columns):
+    """The riparto of a call summed by Comune: `columns` is ((key, model field, label), ...).
+    Open data only once the riparto is published."""
     call = the_call(params, calls=calls_with_published_riparto() if audience.public else None)
     rows = list(
         Allocation.objects.filter(call=call)
         .filter(_comuni_filter(params, audience, "comune__"))
         .values("comune__code", "comune__name")
-        .annotate(need=Sum("need"), allocated=Sum("total"))
+        .annotate(**{key: Sum(column) for key, column, _label in columns})
         .order_by("comune__code")
     )
     return _result(
@@ -159,34 +160,23 @@ def allocation_by_comune(indicator, params, audience, shown):
         shown,
         [row["comune__name"] for row in rows],
         [row["comune__code"] for row in rows],
-        [
-            Series("need", _("Need (€)"), [row["need"] for row in rows]),
-            Series("allocated", _("Allocated (€)"), [row["allocated"] for row in rows]),
-        ],
+        [Series(key, label, [row[key] for row in rows]) for key, _column, label in columns],
     )
+
+
+def allocation_by_comune(indicator, params, audience, shown):
+    """The riparto: each Comune's need against what it was allocated (€)."""
+    columns = (("need", "need", _("Need (€)")), ("allocated", "total", _("Allocated (€)")))
+    return _riparto_by_comune(indicator, params, audience, shown, columns)
 
 
 def funding_by_comune(indicator, params, audience, shown):
     """The riparto: each Comune's co-financing and the premium it earned with it (€)."""
-    call = the_call(params, calls=calls_with_published_riparto() if audience.public else None)
-    rows = list(
-        Allocation.objects.filter(call=call)
-        .filter(_comuni_filter(params, audience, "comune__"))
-        .values("comune__code", "comune__name")
-        .annotate(co_financing=Sum("co_financing"), premium=Sum("premium"))
-        .order_by("comune__code")
+    columns = (
+        ("co_financing", "co_financing", _("Co-financing (€)")),
+        ("premium", "premium", _("Premium (€)")),
     )
-    return _result(
-        indicator,
-        call,
-        shown,
-        [row["comune__name"] for row in rows],
-        [row["comune__code"] for row in rows],
-        [
-            Series("co_financing", _("Co-financing (€)"), [row["co_financing"] for row in rows]),
-            Series("premium", _("Premium (€)"), [row["premium"] for row in rows]),
-        ],
-    )
+    return _riparto_by_comune(indicator, params, audience, shown, columns)
 
 
 def _eligible_average(indicator, params, audience, shown, *, column: str, key: str, label: str):
