@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import renderers, serializers
@@ -35,12 +36,12 @@ LICENCE = {
 }
 OPEN_DATA = Audience(public=True)
 
-PARAMETER_DESCRIPTIONS = {
-    "year": "A year (e.g. 2025): the calls of that year.",
-    "province": "A province, by its code.",
-    "arca": "The territory of an ARCA (the Comuni it covers), by the ARCA's PUSH code (e.g. 720000).",
-    "comune": "A Comune, by its ISTAT code (e.g. 072006).",
-    "call": "A call, by its number (id); without it, the latest call with open figures.",
+PARAMETER_DESCRIPTIONS = {  # the data dictionary of the listing, in the reader's language
+    "year": gettext_lazy("A year (e.g. 2025): the calls of that year."),
+    "province": gettext_lazy("A province, by its code."),
+    "arca": gettext_lazy("The territory of an ARCA (the Comuni it covers), by the ARCA's PUSH code (e.g. 720000)."),
+    "comune": gettext_lazy("A Comune, by its ISTAT code (e.g. 072006)."),
+    "call": gettext_lazy("A call, by its number (id); without it, the latest call with open figures."),
 }
 
 
@@ -109,7 +110,7 @@ def describe(indicator, request) -> dict:
         "unit": str(indicator.unit),
         "category_kind": str(indicator.category_kind),
         "parameters": [
-            {"name": name, "label": str(PARAMETERS[name]), "description": PARAMETER_DESCRIPTIONS[name]}
+            {"name": name, "label": str(PARAMETERS[name]), "description": str(PARAMETER_DESCRIPTIONS[name])}
             for name in indicator.parameters
         ],
         "fields": [{"name": name, "description": str(description)} for name, description in indicator.fields],
