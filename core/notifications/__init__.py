@@ -1,0 +1,18 @@
+"""One notification service for the whole product.
+
+Every app tells people things through `notify`: it writes the notifications in the
+caller's transaction (the outbox) and the background worker e-mails them after the commit,
+so an action never waits for, or fails because of, the mail server. Kinds are declared by
+each app in its own `notifications.py` (`KINDS`), gathered by `core.notifications.kinds`."""
+
+
+def notify(*, kind: str, recipients, context: dict | None = None, url: str = "", dedupe_key: str = "") -> int:
+    """Notify `recipients` (users, or user ids) of an event of `kind`.
+
+    `context` must be JSON-serialisable (it is stored with the notification and rendered, in
+    each recipient's language, when the e-mail is sent); `url` is the admin or site path the
+    notification links to; `dedupe_key`, when given, makes the call idempotent per recipient
+    (a reminder sent once per threshold). Returns how many notifications were written."""
+    from .services import notify as write_notifications
+
+    return write_notifications(kind=kind, recipients=recipients, context=context or {}, url=url, dedupe_key=dedupe_key)

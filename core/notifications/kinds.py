@@ -1,0 +1,45 @@
+"""The kinds of notification, declared by each app next to what it notifies about.
+
+An app lists its kinds in a `notifications.py` module of its own (`KINDS`, a tuple of
+`Kind`), found by name as Django finds `admin.py`; each kind's e-mail is rendered from the
+templates `notifications/<key>/subject.txt`, `body.txt` and `body.html` of that app."""
+
+import functools
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+NOTIFICATIONS_MODULE = "notifications"
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str  # what a person chooses in their preferences (lazy translation)
+
+
+@functools.cache
+def all_kinds() -> dict[str, Kind]:
+    kinds: dict[str, Kind] = {}
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, NOTIFICATIONS_MODULE):
+            continue
+        module = import_module(f"{config.name}.{NOTIFICATIONS_MODULE}")
+        for kind in getattr(module, "KINDS", ()):
+            if kind.key in kinds:
+                raise ValueError(f"Notification kind {kind.key!r} is declared twice.")
+            kinds[kind.key] = kind
+    return kinds
+
+
+def deadline_reminder_sources() -> list:
+    """Each app's `deadline_reminders(now) -> int` (optional), for the reminders command."""
+    sources = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, NOTIFICATIONS_MODULE):
+            module = import_module(f"{config.name}.{NOTIFICATIONS_MODULE}")
+            if hasattr(module, "deadline_reminders"):
+                sources.append(module.deadline_reminders)
+    return sources
