@@ -15,6 +15,8 @@ from rest_framework.routers import SimpleRouter
 from calls.api import CallViewSet, SubmissionViewSet
 from core.api import api_not_found, drf_problem
 from dashboards.api import OpenDataIndicatorView, OpenDataListView
+from helpdesk.api import TicketViewSet
+from helpdesk.circulars.api import CircularViewSet
 from registry.api import EntityViewSet, MyMembershipsView
 from registry.stock.api import BuildingViewSet, StockCountsView, UnitViewSet
 
@@ -24,6 +26,8 @@ router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")
 router.register("calls", CallViewSet, basename="call")
 router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("circulars", CircularViewSet, basename="circular")
 
 
 @extend_schema(

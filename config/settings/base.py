@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "calls",
     "dashboards",
     "helpdesk",
+    "helpdesk.circulars",
     # Wagtail
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -148,6 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Pages restricted to signed-in readers (restricted dashboards) send them to the same sign-in.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # A password-reset link is valid for hours (seconds); the set-password link sent when an
 # accreditation is approved has its own token generator and validity (registry/signin.py).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PUSH_PASSWORD_RESET_HOURS", "3")) * 3600
@@ -364,6 +367,11 @@ SPECTACULAR_SETTINGS = {
 # Background work (file imports). Production queues tasks in the database and runs
 # `manage.py db_worker`; development and tests run them immediately.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Notification e-mails (core/notifications): tries before a delivery is marked failed (then
+# shown to the Region), and the backoff between tries (doubled each time, capped).
+PUSH_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("PUSH_NOTIFICATION_MAX_ATTEMPTS", "6"))
+PUSH_NOTIFICATION_BACKOFF_SECONDS = int(os.environ.get("PUSH_NOTIFICATION_BACKOFF_SECONDS", "300"))
+PUSH_NOTIFICATION_BACKOFF_MAX_SECONDS = int(os.environ.get("PUSH_NOTIFICATION_BACKOFF_MAX_SECONDS", "21600"))
 # Register exports of more rows than this are written in the background, with a status
 # page and a download link (registry/stock.py); smaller ones are answered immediately.
 PUSH_EXPORT_BACKGROUND_ROWS = int(os.environ.get("PUSH_EXPORT_BACKGROUND_ROWS", "20000"))
