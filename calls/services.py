@@ -13,11 +13,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,9 +24,11 @@ from wagtail.log_actions import log
 
 from core.bulk import insert_rows
 from core.files import validate_pdf
+from core.notifications import notify
 from core.tabular import CellProblem, FileRefused, check_spreadsheet_limits
 from registry import access
-from registry.models import Area, Entity, EntityKind, Membership, Role
+from registry.models import Entity, EntityKind
+from registry.recipients import regional_people
 
 from . import call_lifecycle, policy, riparto, rules, sealed
 from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file, redact_fiscal_codes
@@ -49,6 +49,7 @@ from .models import (
     SubmissionState,
     UploadStatus,
 )
+from .notifications import comune_people
 
 MAX_PROBLEMS_KEPT = 1000
 
@@ -764,38 +765,31 @@ def issue_receipt(entry: ProtocolEntry) -> bool:
 
 
 def send_receipt(entry_id: int) -> None:
-    """The background half of a sending: the receipt, then the Comune's e-mail with it
-    (once: only by the worker that issued the receipt)."""
+    """The background half of a sending: the receipt, then the Comune's notification with
+    it attached (once: only by the worker that issued the receipt)."""
     entry = ProtocolEntry.objects.select_related("submission__call", "submission__comune").get(pk=entry_id)
     if issue_receipt(entry) and entry.submission_id:
         _notify_comune(entry.submission, "submitted", entry=ProtocolEntry.objects.get(pk=entry_id))
 
 
-def reviewer_recipients() -> list[str]:
-    """E-mail addresses of the Region's reviewers: an active reviewer or administrator
-    membership at the Region, an active account, and the review permission."""
-    memberships = (
-        Membership.objects.active()
-        .filter(entity__kind=EntityKind.REGION, role__in=(Role.REVIEWER, Role.ADMINISTRATOR), user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-    )
-    users = {membership.user for membership in memberships}
-    return sorted({user.email for user in users if policy.can_review_submissions(user)})
+def reviewer_recipients() -> list:
+    """The Region's reviewers: an active reviewer or administrator membership at the
+    Region, an active account, and the review permission."""
+    return [user for user in regional_people() if policy.can_review_submissions(user)]
 
 
 def notify_reviewers(entry_id: int) -> None:
     """Tell the Region's reviewers that a Comune sent (or integrated) its submission."""
     entry = ProtocolEntry.objects.select_related("submission__call", "submission__comune").get(pk=entry_id)
-    recipients = reviewer_recipients()
-    if not recipients or entry.submission is None:
+    if entry.submission is None:
         return
-    path = reverse("calls_submission_modeladmin_inspect", args=[entry.submission_id])
-    with translation.override("it"):
-        context = {"entry": entry, "submission": entry.submission, "url": settings.WAGTAILADMIN_BASE_URL + path}
-        subject = render_to_string("calls/email/reviewers_subject.txt", context).strip()
-        body = render_to_string("calls/email/reviewers.txt", context)
-    EmailMessage(subject, body, to=recipients).send()
+    notify(
+        kind="submission_to_review",
+        recipients=reviewer_recipients(),
+        context={"entry_id": entry.pk},
+        url=reverse("calls_submission_modeladmin_inspect", args=[entry.submission_id]),
+        dedupe_key=f"to-review:{entry.pk}",
+    )
 
 
 def request_integration(*, submission: Submission, by, message: str, deadline) -> Submission:
@@ -816,7 +810,7 @@ def request_integration(*, submission: Submission, by, message: str, deadline) -
             user=by,
             data={"message": message, "deadline": deadline.isoformat()},
         )
-        transaction.on_commit(lambda: _notify_comune(submission, "integration_requested"))
+        _notify_comune(submission, "integration_requested")  # written with the decision, e-mailed after the commit
     return submission
 
 
@@ -827,7 +821,7 @@ def accept(*, submission: Submission, by) -> Submission:
         submission.state = transition.target
         submission.save()
         log(instance=submission, action="push.submission.accept", user=by)
-        transaction.on_commit(lambda: _notify_comune(submission, "accepted"))
+        _notify_comune(submission, "accepted")  # written with the decision, e-mailed after the commit
     return submission
 
 
@@ -841,30 +835,44 @@ def reject(*, submission: Submission, by, reason: str) -> Submission:
         submission.decision_reason = reason.strip()
         submission.save()
         log(instance=submission, action="push.submission.reject", user=by, data={"reason": reason})
-        transaction.on_commit(lambda: _notify_comune(submission, "rejected"))
+        _notify_comune(submission, "rejected")  # written with the decision, e-mailed after the commit
     return submission
 
 
 def _notify_comune(submission: Submission, event: str, *, entry: ProtocolEntry | None = None) -> None:
-    recipients = list(
-        Membership.objects.active()
-        .filter(entity=submission.comune)
-        .filter(Q(role=Role.LEGAL_REPRESENTATIVE) | Q(role=Role.OFFICER, area=Area.CALLS))
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-    if not recipients:
-        return
-    with translation.override("it"):
-        context = {"submission": submission, "event": event, "entry": entry}
-        subject = render_to_string("calls/email/submission_subject.txt", context).strip()
-        body = render_to_string("calls/email/submission.txt", context)
-    message = EmailMessage(subject, body, to=recipients)
-    if entry is not None and entry.receipt_pdf:
-        with entry.receipt_pdf.open("rb") as receipt:
-            message.attach(entry.file_name, receipt.read(), "application/pdf")
-    message.send()
+    """Tell the Comune's legal representatives and calls officers (core.notifications), in
+    the caller's transaction: the receipt of a sending (with the PDF), an integration asked
+    for, the decision."""
+    url = reverse("calls_submission_modeladmin_inspect", args=[submission.pk])
+    recipients = comune_people(submission.comune_id)
+    if event == "submitted":
+        attachments = []
+        if entry.receipt_pdf:
+            attachments.append(
+                {
+                    "storage": "private",
+                    "name": entry.receipt_pdf.name,
+                    "filename": entry.file_name,
+                    "mimetype": "application/pdf",
+                }
+            )
+        notify(
+            kind="submission_sent",
+            recipients=recipients,
+            context={"entry_id": entry.pk},
+            url=url,
+            dedupe_key=f"receipt:{entry.pk}",
+            attachments=attachments,
+        )
+    elif event == "integration_requested":
+        notify(kind="integration_requested", recipients=recipients, context={"submission_id": submission.pk}, url=url)
+    else:
+        notify(
+            kind="review_decision",
+            recipients=recipients,
+            context={"submission_id": submission.pk, "decision": event},
+            url=url,
+        )
 
 
 # --- riparto --------------------------------------------------------------------------
@@ -946,4 +954,18 @@ def publish_riparto(*, call: Call, by) -> Call:
         call_lifecycle.move_call(call, "allocate", by, fields={"riparto_published_at": timezone.now()})
         call.refresh_from_db()
         log(instance=call, action="push.riparto.published", user=by)
+        _notify_riparto_published(call)
     return call
+
+
+def _notify_riparto_published(call: Call) -> None:
+    """Tell each Comune with an accepted submission that the riparto is published, in the
+    publication's transaction."""
+    for submission in call.submissions.filter(state=SubmissionState.ACCEPTED).only("pk", "comune_id"):
+        notify(
+            kind="riparto_published",
+            recipients=comune_people(submission.comune_id),
+            context={"call_id": call.pk},
+            url=reverse("calls_submission_modeladmin_inspect", args=[submission.pk]),
+            dedupe_key=f"riparto:{call.pk}",
+        )

@@ -7,26 +7,22 @@ entries, shown in each object's history) and e-mails leave only after the commit
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from core.files import validate_pdf
+from core.notifications import notify
+from core.notifications.services import send_to_address
 
 from . import policy
 from .models import (
     AccreditationRequest,
     AccreditationState,
-    Area,
     Entity,
     EntityKind,
     Membership,
@@ -34,6 +30,7 @@ from .models import (
     Role,
     roles_for_kind,
 )
+from .recipients import regional_people
 
 User = get_user_model()
 
@@ -176,7 +173,7 @@ def submit_accreditation_request(application: AccreditationApplication) -> Accre
                 details={"pending": pending},
             )
         log(instance=request_obj, action="push.accreditation.submitted", user=None)
-        transaction.on_commit(lambda: _notify_submitted(request_obj))
+        _notify_submitted(request_obj)  # e-mailed after the commit
     return request_obj
 
 
@@ -195,13 +192,13 @@ def receive_accreditation_request(application: AccreditationApplication) -> Accr
         if conflict.recipient:
             context = {
                 "code": conflict.code,
-                "entity": application.entity,
-                "role": dict(Role.choices).get(application.role, application.role),
-                "area": Area(application.area).label if application.area else "",
-                **conflict.details,
+                "entity_id": application.entity.pk,
+                "role": application.role,
+                "area": application.area or "",
+                "pending_id": getattr(conflict.details.get("pending"), "pk", None),
+                "membership_id": getattr(conflict.details.get("membership"), "pk", None),
             }
-            recipient = conflict.recipient
-            transaction.on_commit(lambda: _send("accreditation_not_recorded", context, [recipient]))
+            _send("accreditation_not_recorded", context, [conflict.recipient])
         pending = conflict.details.get("pending")
         if pending is not None:
             log(instance=pending, action="push.accreditation.repeated", user=None)
@@ -265,7 +262,7 @@ def approve_accreditation_request(*, request_id: int, decided_by) -> Membership:
             user=decided_by,
             data={"membership_id": membership.pk, "user_id": user.pk},
         )
-        transaction.on_commit(lambda: _notify_approved(request_obj, user))
+        _notify_approved(request_obj, user)  # e-mailed after the commit
     return membership
 
 
@@ -284,7 +281,7 @@ def reject_accreditation_request(*, request_id: int, decided_by, reason: str) ->
         request_obj.rejection_reason = reason
         request_obj.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
         log(instance=request_obj, action="push.accreditation.rejected", user=decided_by, data={"reason": reason})
-        transaction.on_commit(lambda: _notify_rejected(request_obj))
+        _notify_rejected(request_obj)  # e-mailed after the commit
     return request_obj
 
 
@@ -333,53 +330,38 @@ def _link_or_create_user(request_obj: AccreditationRequest):
 
 
 # --- e-mail ---------------------------------------------------------------------------
+# Through the notifications' outbox (core.notifications, kinds in registry/notifications.py):
+# written in the decision's transaction, e-mailed after its commit by the worker.
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _send(template: str, context: dict, to: list[str]) -> None:
-    with translation.override("it"):
-        subject = render_to_string(f"registry/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"registry/email/{template}.txt", context)
-    send_mail(subject, body, None, to)
+def _send(kind: str, context: dict, to: list[str]) -> None:
+    """E-mail `kind` to addresses that may belong to no account yet (the requester)."""
+    for address in to:
+        send_to_address(kind=kind, address=address, context=context)
 
 
 def _notify_submitted(request_obj: AccreditationRequest) -> None:
-    _send("accreditation_submitted", {"request": request_obj}, [request_obj.email])
-    administrators = list(
-        Membership.objects.active()
-        .filter(entity__kind=EntityKind.REGION, role=Role.ADMINISTRATOR, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
+    _send("accreditation_submitted", {"request_id": request_obj.pk}, [request_obj.email])
+    notify(
+        kind="accreditation_to_review",
+        recipients=regional_people(roles=(Role.ADMINISTRATOR,)),
+        context={"request_id": request_obj.pk},
+        url=reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk]),
     )
-    if administrators:
-        _send(
-            "accreditation_to_review",
-            {
-                "request": request_obj,
-                "url": _absolute(reverse("registry_accreditationrequest_modeladmin_inspect", args=[request_obj.pk])),
-            },
-            administrators,
-        )
 
 
 def _notify_approved(request_obj: AccreditationRequest, user) -> None:
-    context = {"request": request_obj, "user": user, "login_url": _absolute(reverse("wagtailadmin_login"))}
-    if not user.has_usable_password():
-        from .signin import set_password_token_generator
-
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = set_password_token_generator.make_token(user)
-        context["set_password_url"] = _absolute(reverse("registry_set_password", args=[uid, token]))
-        context["link_days"] = settings.PUSH_SET_PASSWORD_LINK_DAYS
-    _send("accreditation_approved", context, [user.email])
+    # The set-password link is made when the e-mail is rendered (registry/notifications.py).
+    notify(
+        kind="accreditation_approved",
+        recipients=[user],
+        context={"request_id": request_obj.pk, "user_id": user.pk},
+        url=reverse("wagtailadmin_login"),
+    )
 
 
 def _notify_rejected(request_obj: AccreditationRequest) -> None:
-    _send("accreditation_rejected", {"request": request_obj}, [request_obj.email])
+    _send("accreditation_rejected", {"request_id": request_obj.pk}, [request_obj.email])
 
 
 CONTACT_FIELDS = ("fiscal_code", "pec", "legal_representative")

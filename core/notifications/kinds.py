@@ -5,6 +5,7 @@ An app lists its kinds in a `notifications.py` module of its own (`KINDS`, a tup
 templates `notifications/<key>/subject.txt`, `body.txt` and `body.html` of that app."""
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -18,6 +19,12 @@ NOTIFICATIONS_MODULE = "notifications"
 class Kind:
     key: str
     label: str  # what a person chooses in their preferences (lazy translation)
+    # Objects the templates need, loaded from the stored (JSON) context when the e-mail or
+    # the list is rendered: `render_context(context) -> dict`. Keeps ids, not copies, in
+    # the outbox, and computes there what must not be stored (a set-password link).
+    render_context: Callable[[dict], dict] | None = None
+    # E-mailed whatever the person's preferences (the daily digest itself, a sign-in link).
+    always_email: bool = False
 
 
 @functools.cache
