@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PreviewableMixin, RevisionMixin
+from wagtail.models import Page, PagePermissionTester, PageViewRestriction, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, DashboardBodyBlock
@@ -187,6 +187,29 @@ class DashboardPage(Page):
     def is_public(self) -> bool:
         return self.audience == DashboardAudience.PUBLIC
 
+    # A restricted dashboard carries Wagtail's own "signed-in readers only" restriction, so that
+    # everything listing public pages (`public()`: site search, sitemap, API v2, listings) leaves
+    # it out; serve() still asks the dashboard's own rule. The restriction follows the audience
+    # of the saved or published page (a draft's `save_revision` leaves it as it is), and
+    # editors cannot change it by hand (DashboardPermissionTester).
+    def save(self, *args, **kwargs):
+        saved = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "audience" in update_fields:
+            self.sync_view_restriction()
+        return saved
+
+    def sync_view_restriction(self) -> None:
+        restrictions = PageViewRestriction.objects.filter(page=self, restriction_type=PageViewRestriction.LOGIN)
+        if self.is_public:
+            for restriction in restrictions:
+                restriction.delete()
+        elif not restrictions.exists():
+            PageViewRestriction(page=self, restriction_type=PageViewRestriction.LOGIN).save()
+
+    def permissions_for_user(self, user):
+        return DashboardPermissionTester(user, self)
+
     def clean(self):
         super().clean()
         if not self.is_public:
@@ -263,6 +286,11 @@ class DashboardPage(Page):
             raise PermissionDenied
         context.update(dashboard_sections(self, request, audience))
         return context
+
+
+class DashboardPermissionTester(PagePermissionTester):
+    def can_set_view_restrictions(self):
+        return False  # a dashboard's privacy is its audience's (DashboardPage.sync_view_restriction)
 
 
 def _indicator_level(key: str):
