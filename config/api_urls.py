@@ -14,6 +14,7 @@ from rest_framework.routers import SimpleRouter
 
 from calls.api import CallViewSet, SubmissionViewSet
 from core.api import api_not_found, drf_problem
+from core.notifications.api import NotificationViewSet
 from dashboards.api import OpenDataIndicatorView, OpenDataListView
 from helpdesk.api import TicketViewSet
 from helpdesk.circulars.api import CircularViewSet
@@ -26,6 +27,7 @@ router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")
 router.register("calls", CallViewSet, basename="call")
 router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("circulars", CircularViewSet, basename="circular")
 
