@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from dashboards.results import Audience, CategoryKind, Level, Result, Unit
 from registry import access
 
-from . import calls, parameters, population, stock, versions
-from .catalogue import CALLS, POPULATION, STOCK, TODAY, Indicator
+from . import calls, helpdesk, parameters, population, stock, versions
+from .catalogue import CALLS, HELPDESK, POPULATION, STOCK, TODAY, Indicator
 
 __all__ = ["INDICATORS", "Indicator", "audience_for", "compute", "data_version", "get"]
 
@@ -339,6 +339,66 @@ _CATALOGUE = [
             ("code", gettext_lazy("Cause (code)")),
             ("category", gettext_lazy("Cause of income loss")),
             ("cases", gettext_lazy("Cases")),
+        ),
+    ),
+    # --- the helpdesk ------------------------------------------------------------------------
+    Indicator(
+        key="helpdesk_tickets_by_topic",
+        title=gettext_lazy("Helpdesk tickets by topic"),
+        description=gettext_lazy("Tickets of the entities to the Region by topic: still being handled and resolved."),
+        level=RESTRICTED,
+        parameters=("year", "province"),
+        unit=Unit.COUNT,
+        category_kind=CategoryKind.LABEL,
+        sources=(HELPDESK,),
+        default_kind="stacked",
+        select=helpdesk.by_topic,
+        fields=(
+            ("code", gettext_lazy("Topic (code)")),
+            ("category", gettext_lazy("Topic")),
+            ("open", gettext_lazy("Open")),
+            ("resolved", gettext_lazy("Resolved")),
+        ),
+    ),
+    Indicator(
+        key="helpdesk_tickets_by_month",
+        title=gettext_lazy("Helpdesk tickets opened and resolved by month"),
+        description=gettext_lazy("Tickets opened in each month, and tickets resolved in each month (Europe/Rome)."),
+        level=RESTRICTED,
+        parameters=("year", "province"),
+        unit=Unit.COUNT,
+        category_kind=CategoryKind.LABEL,
+        sources=(HELPDESK,),
+        default_kind="line",
+        select=helpdesk.by_month,
+        fields=(
+            ("code", gettext_lazy("Month (YYYY-MM)")),
+            ("category", gettext_lazy("Month")),
+            ("opened", gettext_lazy("Opened")),
+            ("resolved", gettext_lazy("Resolved")),
+        ),
+    ),
+    Indicator(
+        key="helpdesk_response_times",
+        title=gettext_lazy("Helpdesk: time to the first answer and to the resolution"),
+        description=gettext_lazy(
+            "Per topic: median and average days from the opening of a ticket to the Region's first answer, "
+            "and to its resolution (resolved tickets only)."
+        ),
+        level=RESTRICTED,
+        parameters=("year", "province"),
+        unit=Unit.DAYS,
+        category_kind=CategoryKind.LABEL,
+        sources=(HELPDESK,),
+        default_kind="bar",
+        select=helpdesk.response_times,
+        fields=(
+            ("code", gettext_lazy("Topic (code)")),
+            ("category", gettext_lazy("Topic")),
+            ("first_answer_median", gettext_lazy("First answer, median (days)")),
+            ("first_answer_average", gettext_lazy("First answer, average (days)")),
+            ("resolution_median", gettext_lazy("Resolution, median (days)")),
+            ("resolution_average", gettext_lazy("Resolution, average (days)")),
         ),
     ),
 ]

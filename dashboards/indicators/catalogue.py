@@ -11,6 +11,7 @@ STOCK = "stock"  # the property register (units, buildings, snapshots)
 CALLS = "calls"  # calls, submissions, allocations, extensions, the Comuni's accreditation
 POPULATION = "population"  # the Comuni's 2021 population (a file shipped with the code)
 TODAY = "today"  # figures that change with the date (days since, deadlines passed)
+HELPDESK = "helpdesk"  # the entities' tickets to the Region and their timings
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from django.db import connection
 from django.utils import timezone
 
 from calls.models import Allocation, Call, DeadlineExtension, Submission
+from helpdesk.models import Message, Ticket
 from registry.models import Entity
 from registry.stock.writer import stock_version
 
 from . import population
-from .catalogue import CALLS, POPULATION, STOCK, TODAY
+from .catalogue import CALLS, HELPDESK, POPULATION, STOCK, TODAY
 
 
 def calls_version() -> str:
@@ -60,6 +61,27 @@ def calls_version() -> str:
     return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:16]
 
 
+def helpdesk_version() -> str:
+    """The tickets' fingerprint in one query: every opening, move, message and deletion
+    changes it (the services set `updated_at` on every move)."""
+    ticket = Ticket._meta.db_table
+    message = Message._meta.db_table
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {ticket}),
+          (SELECT MAX(id) FROM {ticket}),
+          (SELECT MAX(updated_at) FROM {ticket}),
+          (SELECT MAX(first_response_at) FROM {ticket}),
+          (SELECT MAX(resolved_at) FROM {ticket}),
+          (SELECT COUNT(*) FROM {ticket} WHERE state = 'resolved'),
+          (SELECT COUNT(*) FROM {message})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(tuple(str(value) for value in row)).encode()).hexdigest()[:16]
+
+
 def source_version(source: str) -> str:
     if source == STOCK:
         return stock_version()
@@ -67,6 +89,8 @@ def source_version(source: str) -> str:
         return calls_version()
     if source == POPULATION:
         return population.VERSION
+    if source == HELPDESK:
+        return helpdesk_version()
     if source == TODAY:
         return timezone.localdate().isoformat()
     raise ValueError(source)
