@@ -151,7 +151,7 @@ def send(*, circular: Circular, by) -> Circular:
     if not policy.can_send(by):
         raise PermissionDenied(_("Only the Region's administrators send circulars."))
     with transaction.atomic():
-        circular = Circular.objects.select_for_update().select_related("audience_arca").get(pk=circular.pk)
+        circular = Circular.objects.select_for_update(of=("self",)).select_related("audience_arca").get(pk=circular.pk)
         if circular.state != CircularState.DRAFT:
             raise ValidationError(_("This circular has already been sent."), code="state")
         if circular.reply_by is not None and circular.reply_by <= timezone.localdate():

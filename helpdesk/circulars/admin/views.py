@@ -185,7 +185,7 @@ def export(request, pk, file_format):
             line.recipient.entity.get_kind_display(),
             line.recipient.entity.province,
             STATUS_WORDS[line.status],
-            timezone.localtime(line.acknowledgement.read_at) if line.acknowledgement else None,
+            timezone.localtime(line.acknowledgement.read_at).replace(tzinfo=None) if line.acknowledgement else None,
             line.acknowledgement.read_by.get_full_name() if line.acknowledgement else "",
             line.reply_count,
         )
