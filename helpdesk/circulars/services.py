@@ -185,8 +185,9 @@ def send(*, circular: Circular, by) -> Circular:
 
 
 def _context(circular) -> dict:
+    # "title", not "subject": the e-mail's rendering gives "subject" the e-mail's own subject line.
     return {
-        "subject": circular.subject,
+        "title": circular.subject,
         "protocol": circular.protocol_number,
         "reply_by": circular.reply_by.strftime("%d/%m/%Y") if circular.reply_by else "",
     }
