@@ -26,6 +26,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from calls.models import Applicant, Attachment, Call, CallState, CallType, ProtocolEntry, Submission
 from core.pdf import blank_pdf
+from helpdesk.circulars.models import Circular, CircularAttachment, ReplyAttachment
 from registry import roles
 from registry.models import (
     AccreditationRequest,
@@ -41,6 +42,7 @@ from registry.models import (
 from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
 from tests.factories import member, valid_fiscal_code
+from tests.helpdesk.circulars.fixtures import plant_circular
 from tests.helpers import (
     assert_bad_request,
     assert_forbidden,
@@ -160,6 +162,8 @@ def owners(entities, load_stock):
     bari = plant(BARI, "Bari", bari_officer, load_stock)
     arca = plant(ARCA_SUD_SALENTO, "Salento", arca_officer, load_stock)
     bari["markers"] = plant_submission(entities[BARI], "Bari", bari_officer, bari["rows"], bari["markers"])
+    for owner, tag in ((bari, "Bari"), (arca, "Salento")):
+        owner["markers"] = (*owner["markers"], *plant_circular(owner["entity"], tag, owner["officer"], owner["rows"]))
     stock.take_snapshot(reference_date=timezone.localdate(), taken_by=member(REGION, Role.ADMINISTRATOR))
     return {"bari": bari, "arca": arca}
 
@@ -205,6 +209,13 @@ ADMIN_ROUTES = {
     "calls_attachment": (Submission, "get", {"attachment_pk": Attachment}),
     "calls_protocol_receipt": (Submission, "get", {"entry_pk": ProtocolEntry}),
     "calls_submission_confirm": (Submission, "post", {"action": "submit"}),
+    "circulars_open": (Circular, "post", {}),
+    "circulars_attachment": (Circular, "get", {"attachment_pk": CircularAttachment}),
+    "circulars_reply_attachment": (Circular, "get", {"attachment_pk": ReplyAttachment}),
+    "circulars_status": (Circular, "get", {}),
+    "circulars_export": (Circular, "get", {"file_format": "csv"}),
+    "circulars_remind": (Circular, "post", {}),
+    "circulars_confirm": (Circular, "post", {}),
 }
 NOT_OWNED_ROUTES = {
     "calls_riparto",
@@ -214,6 +225,10 @@ NOT_OWNED_ROUTES = {
     "calls_list_template",
     "calls_review_queue",
     "registry_import_template",
+    # The Region's list and compose screen, and each person's own inbox (tests/helpdesk/circulars/).
+    "circulars_index",
+    "circulars_compose",
+    "circulars_inbox",
 }
 
 
@@ -225,7 +240,11 @@ TOKEN_ROUTES = {"registry_export_status", "registry_export_download"}
 def admin_routes_with_ids():
     names = set()
     for route, pattern in _patterns(get_resolver().url_patterns):
-        if route.startswith(("admin/registry/", "admin/calls/")) and pattern.name and "modeladmin" not in pattern.name:
+        if (
+            route.startswith(("admin/registry/", "admin/calls/", "admin/circulars/"))
+            and pattern.name
+            and "modeladmin" not in pattern.name
+        ):
             names.add(pattern.name)
     return names
 
@@ -332,6 +351,7 @@ API_LISTS = {
     "api-stock-counts",
     "unit-bulk-upsert",
     "api-open-data",
+    "circular-list",
 }
 # Routes that take an id: the model whose lookup value fills it, and what each method must
 # answer when the id is the other entity's. Entities are a public register (GET shows the
@@ -346,6 +366,9 @@ API_EXPECTED = {
     "submission-submit": (Submission, {"post": 404}),
     "submission-uploads": (Submission, {"get": 404}),
     "submission-receipts": (Submission, {"get": 404}),
+    "circular-detail": (Circular, {"get": 404}),
+    "circular-reply": (Circular, {"post": 404}),
+    "circular-attachments": (Circular, {"get": 404}),
     "call-detail": (None, {}),
     "call-allocation": (None, {}),
 }
