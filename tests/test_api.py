@@ -62,6 +62,25 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         receipt_pdf=ContentFile(b"%PDF-1.4 ricevuta", name="ricevuta.pdf"),
         receipt_sha256="0" * 64,
     )
+    from calls.models import ProtocolCounter
+    from helpdesk.circulars.models import Circular, CircularAttachment
+    from tests.helpdesk.circulars.fixtures import plant_circular
+
+    ProtocolCounter.objects.create(year=entry.year, last_number=entry.sequence)  # the entry above, by hand
+    planted = {}
+    plant_circular(entities[BARI], "Bari", bari_legal_rep, planted)
+    circular, circular_attachment = planted[Circular][0], planted[CircularAttachment][0]
+    from helpdesk.models import Message, Ticket, TicketAttachment
+
+    ticket = Ticket.objects.create(entity=entities[BARI], author=bari_legal_rep, topic="technical", subject="Accesso")
+    ticket_file = TicketAttachment.objects.create(
+        message=Message.objects.create(ticket=ticket, author=bari_legal_rep, kind="message", body="Errore"),
+        file=ContentFile(b"%PDF-1.4 schermata", name="schermata.pdf"),
+        original_name="schermata.pdf",
+        content_type="application/pdf",
+        sha256="0" * 64,
+        size=1,
+    )
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
     samples = {
@@ -70,6 +89,7 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "upload_id": str(upload.pk),
         "entry_id": str(entry.pk),
         "key": "stock_by_status",
+        "attachment_id": str(ticket_file.pk),
     }
     # {id} means a different object on each path.
     ids = {
@@ -80,12 +100,20 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "/api/v1/submissions/{id}/duplicates": submission.pk,
         "/api/v1/submissions/{id}/uploads/{upload_id}": submission.pk,
         "/api/v1/submissions/{id}/receipts/{entry_id}": submission.pk,
+        "/api/v1/tickets/{id}": ticket.pk,
+        "/api/v1/tickets/{id}/attachments/{attachment_id}": ticket.pk,
+        "/api/v1/circulars/{id}": circular.pk,
+        "/api/v1/circulars/{id}/attachments/{attachment_id}": circular.pk,
+    }
+    # Other parameters whose sample depends on the path.
+    path_samples = {
+        "/api/v1/circulars/{id}/attachments/{attachment_id}": {"attachment_id": str(circular_attachment.pk)},
     }
     checked = 0
     for path, operations in schema["paths"].items():
         if "get" not in operations:
             continue
-        values = {**samples, "id": str(ids.get(path, ""))}
+        values = {**samples, **path_samples.get(path, {}), "id": str(ids.get(path, ""))}
         url = re.sub(r"\{(\w+)\}", lambda match, values=values: values[match.group(1)], path)
         response = api.get(url)
         assert response.status_code == 200, (url, response.status_code)
