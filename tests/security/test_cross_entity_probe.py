@@ -252,6 +252,7 @@ def admin_routes_with_ids():
 def test_every_route_is_probed():
     assert admin_routes_with_ids() == set(ADMIN_ROUTES) | NOT_OWNED_ROUTES | TOKEN_ROUTES
     assert dashboard_routes() == DASHBOARD_ROUTES
+    assert monitoring_routes() == set(MONITORING_ROUTES)
     assert set(api_routes()) <= set(API_EXPECTED) | API_LISTS | API_WITHOUT_IDS
 
 
@@ -493,3 +494,47 @@ def test_the_dashboards_show_nothing_of_the_other_entity(client, owners, me, oth
     assert f'<th scope="row">{mine.display_name}</th>' in client.get(page.url).content.decode()
     client.force_login(owners[other]["officer"])
     assert client.get(reverse("dashboards:chart_image", args=[page.pk, block_id]))["ETag"] not in etags
+
+
+# --- the monitoring of the Comuni -------------------------------------------------------
+
+
+# The Region's monitoring screen, its files and its map (dashboards/monitoring/), with the
+# addresses each is asked at: refused to every entity's people whatever the query says (the
+# Region's reading is tested in tests/dashboards/test_monitoring.py).
+MONITORING_ROUTES = {
+    "dashboards_monitoring": [{}],
+    "dashboards_monitoring_export": [{"file_format": "csv"}, {"file_format": "xlsx"}],
+    "dashboards_monitoring_map": [{}],
+}
+
+
+def monitoring_routes():
+    return {
+        pattern.name
+        for route, pattern in _patterns(get_resolver().url_patterns)
+        if route.startswith("admin/cruscotto/")
+    }
+
+
+@pytest.mark.parametrize("me,other", PAIRS)
+def test_the_monitoring_of_the_comuni_is_refused_to_an_entitys_people(client, owners, me, other):
+    mine, theirs = owners[me]["entity"], owners[other]["entity"]
+    client.force_login(owners[me]["officer"])
+    asked = 0
+    for name, addresses in MONITORING_ROUTES.items():
+        for kwargs in addresses:
+            for query in (
+                "",
+                f"?comune={theirs.code}",
+                f"?arca={theirs.code}",
+                f"?province={theirs.province}&accreditation=accredited",
+                f"?entity={mine.pk}",
+                "?behind=1&ordering=-units&format=svg",
+            ):
+                response = client.get(reverse(name, kwargs=kwargs) + query)
+                asked += 1
+                # (The codes asked for are echoed by the 403 page's links: only data may not show.)
+                assert_forbidden(response, leaked=(theirs.name, *owners[other]["markers"]))
+                assert not body_of(response).startswith((b"\x89PNG", b"<?xml", b"PK", "\ufeff".encode()))
+    assert asked == 24
