@@ -90,6 +90,7 @@ class ReplySerializer(serializers.Serializer):
     list=extend_schema(summary="Circulars addressed to the caller's entities"),
     retrieve=extend_schema(
         summary="One circular (records the entity's acknowledgement on first read)",
+        responses=CircularDetailSerializer,
         description="The first read by anyone of the entity records the presa visione (person and time); "
         "reading it again changes nothing.",
     ),
