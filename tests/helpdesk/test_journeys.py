@@ -167,3 +167,12 @@ def test_an_internal_note_is_kept_in_the_thread_for_the_region(client, region_ad
     assert "Sentire l&#x27;ufficio tecnico" in client.get(reverse("helpdesk_ticket", args=[ticket.pk])).content.decode()
     ticket.refresh_from_db()
     assert ticket.state == TicketState.OPEN and ticket.first_response_at is None
+
+
+def test_the_menu_leads_each_side_to_its_screen(client, bari_helpdesk, region_admin):
+    client.force_login(bari_helpdesk)
+    html = client.get("/admin/").content.decode()
+    assert reverse("helpdesk_tickets") in html and reverse("helpdesk_queue") not in html
+    client.force_login(region_admin)
+    html = client.get("/admin/").content.decode()
+    assert reverse("helpdesk_queue") in html
