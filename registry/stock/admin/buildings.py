@@ -18,6 +18,11 @@ from registry.stock.admin.common import (
     RecordingEditView,
 )
 from registry.stock.admin.forms import BuildingForm
+from registry.stock.spec import BUILDING_SPEC
+
+BUILDING_RECORD_FIELDS = tuple(
+    spec.attribute for spec in BUILDING_SPEC.fields if spec.attribute not in (None, "local_id")
+)
 
 # --- buildings ----------------------------------------------------------------------
 
@@ -43,27 +48,8 @@ class BuildingAdmin(ScopedModelAdmin):
     list_select_related = ("comune", "owner", "manager")
     list_per_page = 50
     ordering = ("owner__code", "local_id")
-    list_export = (
-        "local_id",
-        "owner",
-        "manager",
-        "comune",
-        "street",
-        "street_number",
-        "postcode",
-        "neighbourhood",
-        "latitude",
-        "longitude",
-        "cadastral_section",
-        "cadastral_sheet",
-        "cadastral_parcel",
-        "year_built",
-        "last_renovation_year",
-        "floors",
-        "has_lift",
-        "declared_units",
-        "financing_programme",
-    )
+    # The building's own fields in the order of the units file (registry.stock.spec).
+    list_export = ("local_id", "owner", "manager", "comune", *BUILDING_RECORD_FIELDS)
     export_filename = "fabbricati"
     panels = [
         MultiFieldPanel(
