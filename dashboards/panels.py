@@ -117,13 +117,29 @@ def describe(parameters: dict, form: DashboardFilterForm | None) -> str:
     return " · ".join(parts)
 
 
-def compute(indicator_key: str, parameters: dict, audience: Audience) -> Result:
+def data_version(indicator_key: str, versions: dict | None = None) -> str:
+    """The indicator's data version; with `versions` (one page view's), read once per set of
+    sources, so that a page of many charts does not read the same version once per chart."""
+    from dashboards import indicators
+
+    if versions is None:
+        return indicators.data_version(indicator_key)
+    try:
+        sources = tuple(indicators.get(indicator_key).sources) or indicator_key
+    except KeyError:
+        sources = indicator_key
+    if sources not in versions:
+        versions[sources] = indicators.data_version(indicator_key)
+    return versions[sources]
+
+
+def compute(indicator_key: str, parameters: dict, audience: Audience, versions: dict | None = None) -> Result:
     """The indicator's Result, computed once per (parameters, reader, data version, language)
     and then read from the shared cache: a change to the data the indicator reads changes
     its version, so a kept Result is never stale, in any process."""
     from dashboards import indicators
 
-    version = indicators.data_version(indicator_key)
+    version = data_version(indicator_key, versions)
     identity = (
         indicator_key,
         sorted((name, str(value)) for name, value in parameters.items()),
@@ -185,11 +201,11 @@ def failure_message(error: Exception) -> str:
     return _("This indicator is no longer available.")
 
 
-def chart_panel(page, block_id, chart, overrides, form, audience) -> ChartPanel:
+def chart_panel(page, block_id, chart, overrides, form, audience, versions=None) -> ChartPanel:
     parameters = parameters_for(chart.indicator, chart_fixed(chart, overrides), form.applied())
     panel = ChartPanel(chart=chart, block_id=block_id, filters_text=describe(parameters, form))
     try:
-        panel.result = compute(chart.indicator, parameters, audience)
+        panel.result = compute(chart.indicator, parameters, audience, versions)
     except (ValidationError, PermissionDenied, KeyError) as error:
         panel.error = failure_message(error)
         return panel
@@ -209,7 +225,7 @@ def _total(result: Result, index: int | None = None):
     return sum((s.values[index] for s in result.series if s.values[index] is not None), 0)
 
 
-def kpi_panel(indicator_key, label, fixed, form, audience) -> KpiPanel:
+def kpi_panel(indicator_key, label, fixed, form, audience, versions=None) -> KpiPanel:
     """An indicator's number (the sum of its cells) with its change against the previous year:
     the last two years of a year-against-year indicator, else the same figure a year earlier."""
     from core.numbers import format_italian_decimal
@@ -223,7 +239,7 @@ def kpi_panel(indicator_key, label, fixed, form, audience) -> KpiPanel:
     panel = KpiPanel(label=label or str(indicator.title))
     parameters = parameters_for(indicator_key, fixed, form.applied())
     try:
-        result = compute(indicator_key, parameters, audience)
+        result = compute(indicator_key, parameters, audience, versions)
         current = previous = None
         if result.category_kind == CategoryKind.YEAR and len(result.codes) >= 2:
             current, previous = _total(result, -1), _total(result, -2)
@@ -232,7 +248,7 @@ def kpi_panel(indicator_key, label, fixed, form, audience) -> KpiPanel:
             current = result.total()
             year = result.parameters.get("year", parameters.get("year"))
             if "year" in indicator.parameters and year:
-                earlier = compute(indicator_key, {**parameters, "year": int(year) - 1}, audience)
+                earlier = compute(indicator_key, {**parameters, "year": int(year) - 1}, audience, versions)
                 previous = earlier.total()
                 panel.compared_with = str(int(year) - 1)
     except (ValidationError, PermissionDenied) as error:
@@ -254,18 +270,21 @@ def dashboard_sections(page, request, audience: Audience) -> dict:
     """The page's context: its filters and, block by block, what the reader sees."""
     form = filter_form(page, request.GET)
     sections = []
+    versions = {}  # the data versions, read once for the whole page
     for block in page.body:
         if block.block_type == "chart":
             chart = block.value.get("chart")
             if chart is None:
                 continue
             sections.append(
-                ("chart", chart_panel(page, block.id, chart, block.value.get("parameters"), form, audience))
+                ("chart", chart_panel(page, block.id, chart, block.value.get("parameters"), form, audience, versions))
             )
         elif block.block_type == "kpi":
             value = block.value
             fixed = set_parameters(value.get("parameters"))
-            sections.append(("kpi", kpi_panel(value.get("indicator"), value.get("label"), fixed, form, audience)))
+            sections.append(
+                ("kpi", kpi_panel(value.get("indicator"), value.get("label"), fixed, form, audience, versions))
+            )
         else:
             sections.append(("text", block))
     return {"filter_form": form, "sections": sections, "reader_audience": audience}
