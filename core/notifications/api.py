@@ -39,13 +39,18 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(
-        field_name="read_at", lookup_expr="isnull", label="Only unread (true) or read (false)"
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_unread",
+        label="Only the unread (true) or the read (false)",
     )
 
     class Meta:
         model = Notification
         fields = ["unread"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=(value == "true"))
 
 
 @extend_schema_view(
