@@ -70,6 +70,11 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
     planted = {}
     plant_circular(entities[BARI], "Bari", bari_legal_rep, planted)
     circular, circular_attachment = planted[Circular][0], planted[CircularAttachment][0]
+    from core.notifications.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=bari_legal_rep, kind="digest", context={"notification_ids": []}
+    )
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
     samples = {
@@ -89,6 +94,7 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "/api/v1/submissions/{id}/uploads/{upload_id}": submission.pk,
         "/api/v1/submissions/{id}/receipts/{entry_id}": submission.pk,
         "/api/v1/circulars/{id}": circular.pk,
+        "/api/v1/notifications/{id}": notification.pk,
         "/api/v1/circulars/{id}/attachments/{attachment_id}": circular.pk,
     }
     # Other parameters whose sample depends on the path.

@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 from wagtail_modeladmin.options import ModelAdmin
 
 from calls.models import Applicant, Attachment, Call, CallState, CallType, ProtocolEntry, Submission
+from core.notifications.models import Notification
 from core.pdf import blank_pdf
 from helpdesk.circulars.models import Circular, CircularAttachment, ReplyAttachment
 from registry import roles
@@ -85,7 +86,11 @@ def plant(owner_code, tag, officer, load_stock):
         size=10,
     )
     units = list(Unit.objects.filter(owner=owner))
+    notification = Notification.objects.create(
+        recipient=officer, kind="digest", context={"notification_ids": []}, url=f"/admin/?n=Notifica-{tag}"
+    )
     rows = {
+        Notification: [notification],
         Entity: [owner],
         Building: [building],
         Unit: units,
@@ -98,6 +103,7 @@ def plant(owner_code, tag, officer, load_stock):
         f"Collega-{tag}",
         f"Richiesta-{tag}",
         f"alloggi-{tag}.csv",
+        f"Notifica-{tag}",
         *(unit.push_id for unit in units),
     )
     return {"entity": owner, "officer": officer, "rows": rows, "markers": markers, "colleague": colleague}
@@ -216,6 +222,7 @@ ADMIN_ROUTES = {
     "circulars_export": (Circular, "get", {"file_format": "csv"}),
     "circulars_remind": (Circular, "post", {}),
     "circulars_confirm": (Circular, "post", {}),
+    "push_notification_open": (Notification, "post", {}),
 }
 NOT_OWNED_ROUTES = {
     "calls_riparto",
@@ -229,6 +236,14 @@ NOT_OWNED_ROUTES = {
     "circulars_index",
     "circulars_compose",
     "circulars_inbox",
+    # Each person's own notifications and preferences, marking them read (POST), and the
+    # Region's e-mail deliveries (tests/core/test_notifications*.py).
+    "push_notifications",
+    "push_notification_preferences",
+    "push_notification_read_all",
+    "push_notification_deliveries",
+    "push_notification_resend_all",
+    "push_notification_resend",
 }
 
 
@@ -241,7 +256,7 @@ def admin_routes_with_ids():
     names = set()
     for route, pattern in _patterns(get_resolver().url_patterns):
         if (
-            route.startswith(("admin/registry/", "admin/calls/", "admin/circulars/"))
+            route.startswith(("admin/registry/", "admin/calls/", "admin/circulars/", "admin/notifiche/"))
             and pattern.name
             and "modeladmin" not in pattern.name
         ):
@@ -341,7 +356,7 @@ def api_routes():
 
 
 # The open data answer the same public figures whoever asks (their key is not an id).
-API_WITHOUT_IDS = {"api-health", "api-schema", "api-docs", "api-open-data-indicator"}
+API_WITHOUT_IDS = {"api-health", "api-schema", "api-docs", "api-open-data-indicator", "notification-read-all"}
 API_LISTS = {
     "entity-list",
     "building-list",
@@ -353,6 +368,7 @@ API_LISTS = {
     "unit-bulk-upsert",
     "api-open-data",
     "circular-list",
+    "notification-list",
 }
 # Routes that take an id: the model whose lookup value fills it, and what each method must
 # answer when the id is the other entity's. Entities are a public register (GET shows the
@@ -370,6 +386,8 @@ API_EXPECTED = {
     "circular-detail": (Circular, {"get": 404}),
     "circular-reply": (Circular, {"post": 404}),
     "circular-attachments": (Circular, {"get": 404}),
+    "notification-detail": (Notification, {"get": 404}),
+    "notification-read": (Notification, {"post": 404}),
     "call-detail": (None, {}),
     "call-allocation": (None, {}),
 }
