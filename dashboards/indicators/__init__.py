@@ -22,12 +22,23 @@ from dashboards.results import Audience, CategoryKind, Level, Result, Unit
 from registry import access
 
 from . import calls, helpdesk, parameters, population, stock, versions
-from .catalogue import CALLS, HELPDESK, POPULATION, STOCK, TODAY, Indicator
+from .catalogue import (
+    ARCA_ONLY,
+    CALL_AND_TERRITORY,
+    CALLS,
+    HELPDESK,
+    POPULATION,
+    PROVINCE_OR_ARCA,
+    STOCK,
+    TERRITORY,
+    TODAY,
+    YEAR_AND_PROVINCE,
+    Indicator,
+)
 
 __all__ = ["INDICATORS", "Indicator", "audience_for", "compute", "data_version", "get"]
 
 PUBLIC, RESTRICTED = Level.PUBLIC, Level.RESTRICTED
-TERRITORY = ("province", "arca", "comune")
 COMUNE_FIELDS = (("code", gettext_lazy("ISTAT code of the Comune")), ("category", gettext_lazy("Comune")))
 
 _CATALOGUE = [
@@ -71,7 +82,7 @@ _CATALOGUE = [
         title=gettext_lazy("Public housing units by Comune"),
         description=gettext_lazy("Units of the property register by the Comune where their building lies."),
         level=PUBLIC,
-        parameters=("province", "arca"),
+        parameters=PROVINCE_OR_ARCA,
         unit=Unit.COUNT,
         category_kind=CategoryKind.COMUNE,
         sources=(STOCK,),
@@ -84,7 +95,7 @@ _CATALOGUE = [
         title=gettext_lazy("Public housing units by province"),
         description=gettext_lazy("Units of the property register by the province where their building lies."),
         level=PUBLIC,
-        parameters=("arca",),
+        parameters=ARCA_ONLY,
         unit=Unit.COUNT,
         category_kind=CategoryKind.PROVINCE,
         sources=(STOCK,),
@@ -104,7 +115,7 @@ _CATALOGUE = [
             "(units neither sold nor non-residential), by province."
         ),
         level=PUBLIC,
-        parameters=("arca",),
+        parameters=ARCA_ONLY,
         unit=Unit.PERCENT,
         category_kind=CategoryKind.PROVINCE,
         sources=(STOCK,),
@@ -124,7 +135,7 @@ _CATALOGUE = [
             "1 January 2021, ISTAT)."
         ),
         level=PUBLIC,
-        parameters=("province", "arca"),
+        parameters=PROVINCE_OR_ARCA,
         unit=Unit.RATE,
         category_kind=CategoryKind.COMUNE,
         sources=(STOCK, POPULATION),
@@ -196,7 +207,7 @@ _CATALOGUE = [
             "Per Comune, in its sent submission to the call: households listed and households eligible in each band."
         ),
         level=RESTRICTED,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.COUNT,
         category_kind=CategoryKind.COMUNE,
         sources=(CALLS,),
@@ -218,7 +229,7 @@ _CATALOGUE = [
             "resident (ISTAT 2021)."
         ),
         level=RESTRICTED,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.EURO,
         category_kind=CategoryKind.COMUNE,
         sources=(CALLS, POPULATION),
@@ -239,7 +250,7 @@ _CATALOGUE = [
             "once the riparto is published."
         ),
         level=PUBLIC,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.EURO,
         category_kind=CategoryKind.COMUNE,
         sources=(CALLS,),
@@ -260,7 +271,7 @@ _CATALOGUE = [
             "data once the riparto is published."
         ),
         level=PUBLIC,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.EURO,
         category_kind=CategoryKind.COMUNE,
         sources=(CALLS,),
@@ -278,7 +289,7 @@ _CATALOGUE = [
         title=gettext_lazy("Average contribution by Comune"),
         description=gettext_lazy("Per Comune: the average contribution computed for its eligible households (€)."),
         level=RESTRICTED,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.EURO,
         category_kind=CategoryKind.COMUNE,
         sources=(CALLS,),
@@ -293,7 +304,7 @@ _CATALOGUE = [
             "Per Comune: the average incidence of the rent on the income of its eligible households."
         ),
         level=RESTRICTED,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.PERCENT,
         category_kind=CategoryKind.COMUNE,
         sources=(CALLS,),
@@ -309,7 +320,7 @@ _CATALOGUE = [
             "after it (under an extension), and those that have sent nothing."
         ),
         level=RESTRICTED,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.COUNT,
         category_kind=CategoryKind.LABEL,
         sources=(CALLS,),
@@ -329,7 +340,7 @@ _CATALOGUE = [
         title=gettext_lazy("Arrears fund: cases by cause"),
         description=gettext_lazy("Households of the arrears fund in the Comuni's sent lists, by cause of income loss."),
         level=RESTRICTED,
-        parameters=("call", "year", "province", "arca", "comune"),
+        parameters=CALL_AND_TERRITORY,
         unit=Unit.COUNT,
         category_kind=CategoryKind.LABEL,
         sources=(CALLS,),
@@ -347,7 +358,7 @@ _CATALOGUE = [
         title=gettext_lazy("Helpdesk tickets by topic"),
         description=gettext_lazy("Tickets of the entities to the Region by topic: still being handled and resolved."),
         level=RESTRICTED,
-        parameters=("year", "province"),
+        parameters=YEAR_AND_PROVINCE,
         unit=Unit.COUNT,
         category_kind=CategoryKind.LABEL,
         sources=(HELPDESK,),
@@ -365,7 +376,7 @@ _CATALOGUE = [
         title=gettext_lazy("Helpdesk tickets opened and resolved by month"),
         description=gettext_lazy("Tickets opened in each month, and tickets resolved in each month (Europe/Rome)."),
         level=RESTRICTED,
-        parameters=("year", "province"),
+        parameters=YEAR_AND_PROVINCE,
         unit=Unit.COUNT,
         category_kind=CategoryKind.LABEL,
         sources=(HELPDESK,),
@@ -386,7 +397,7 @@ _CATALOGUE = [
             "and to its resolution (resolved tickets only)."
         ),
         level=RESTRICTED,
-        parameters=("year", "province"),
+        parameters=YEAR_AND_PROVINCE,
         unit=Unit.DAYS,
         category_kind=CategoryKind.LABEL,
         sources=(HELPDESK,),

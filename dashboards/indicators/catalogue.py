@@ -13,6 +13,13 @@ POPULATION = "population"  # the Comuni's 2021 population (a file shipped with t
 TODAY = "today"  # figures that change with the date (days since, deadlines passed)
 HELPDESK = "helpdesk"  # the entities' tickets to the Region and their timings
 
+# The parameters indicators take, named by what they narrow (dashboards.results.PARAMETERS).
+TERRITORY = ("province", "arca", "comune")  # where the buildings or the Comuni are
+PROVINCE_OR_ARCA = ("province", "arca")  # figures by Comune: a province's, or an ARCA's Comuni
+ARCA_ONLY = ("arca",)  # figures by province or owner: an ARCA's territory
+CALL_AND_TERRITORY = ("call", "year", *TERRITORY)  # a call (or a year's), where its Comuni are
+YEAR_AND_PROVINCE = ("year", "province")
+
 
 @dataclass(frozen=True)
 class Indicator:
