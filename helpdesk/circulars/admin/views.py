@@ -5,7 +5,7 @@ anyone else: 404); an entity's screens find its recipient row through selectors.
 circular not addressed to one of the person's entities does not exist for them: 404). The
 services decide whether the person may act."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -123,7 +123,9 @@ def confirm(request, pk):
 
 
 def _status_rows(circular, form):
-    data = form.cleaned_data if form.is_valid() else {}
+    if not form.is_valid():  # a value the filters do not offer: refused, never read as "all"
+        raise BadRequest(_("Unknown filter value."))
+    data = form.cleaned_data
     return selectors.read_status(
         circular, status=data.get("status", ""), kind=data.get("kind", ""), province=data.get("province", "")
     )
@@ -200,7 +202,7 @@ def export(request, pk, file_format):
         file_format=file_format,
         source=f"circulars.read_status:{circular.pk}",
         sheet_title="Prese visione",
-        filters=form.cleaned_data if form.is_valid() else {},
+        filters={key: value for key, value in form.cleaned_data.items() if value},
     )
 
 

@@ -91,3 +91,14 @@ def test_the_map_colours_the_comuni_by_status(client, region_admin, to_bari_and_
     assert f'fill="#D55E00" stroke="#FFFFFF" stroke-width="0.4" data-code="{LECCE}"' in page  # not read
     assert 'fill="#D4D4D4" stroke="#FFFFFF" stroke-width="0.4" data-code="071024"' in page  # Foggia: not sent to
     assert "Confini: Openpolis su dati ISTAT, CC BY 4.0" in page
+
+
+def test_a_filter_value_the_table_does_not_offer_is_refused(client, region_admin, to_bari_and_lecce):
+    client.force_login(region_admin)
+    for url in (
+        reverse("circulars_status", args=[to_bari_and_lecce.pk]),
+        reverse("circulars_export", args=[to_bari_and_lecce.pk, "csv"]),
+    ):
+        assert client.get(url + "?status=letta").status_code == 400
+        assert client.get(url + "?province=XX").status_code == 400
+        assert client.get(url + "?kind=region").status_code == 400
