@@ -20,10 +20,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from importlib import import_module
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +113,7 @@ class ComuneRow:
     register: Register
     register_status: RegisterStatus
     calls: dict[int, CallStatus] = field(default_factory=dict)  # call pk -> status, every open call
-    tickets: int | None = None  # None: the helpdesk is not there yet
+    tickets: int | None = None  # None: PUSH without the helpdesk
 
     @property
     def accreditation_label(self) -> str:
@@ -196,32 +194,14 @@ def submission_statuses(calls: list, *, ids=None) -> dict[tuple[int, int], CallS
     }
 
 
-_ticket_tables: dict[str, bool] = {}
-
-
-def _table_exists(model) -> bool:
-    # The helpdesk is being built beside the monitoring: its model may exist before its
-    # table does. The schema does not change under a running process, so asked once.
-    key = f"{connection.alias}:{model._meta.db_table}"
-    if key not in _ticket_tables:
-        _ticket_tables[key] = model._meta.db_table in connection.introspection.table_names()
-    return _ticket_tables[key]
-
-
 def open_tickets_by_entity() -> dict[int, int] | None:
-    """Open helpdesk tickets per entity id (one GROUP BY); None while PUSH has no helpdesk
-    tickets (the column is then not shown). Tickets are open in the helpdesk's
-    ACTIVE_STATES, or else in any state but closed or resolved."""
-    try:
-        ticket = apps.get_model("helpdesk", "Ticket")
-    except LookupError:
+    """Open helpdesk tickets per entity id, as the helpdesk counts them (one GROUP BY); None
+    where PUSH runs without the helpdesk (the column is then not shown)."""
+    if not apps.is_installed("helpdesk"):
         return None
-    if not all(hasattr(ticket, name) for name in ("entity", "state")) or not _table_exists(ticket):
-        return None
-    active = getattr(import_module(ticket.__module__), "ACTIVE_STATES", None)
-    tickets = ticket._default_manager.order_by()
-    tickets = tickets.filter(state__in=active) if active else tickets.exclude(state__in=("closed", "resolved"))
-    return dict(tickets.values_list("entity_id").annotate(n=Count("pk")))
+    from helpdesk.selectors import open_tickets_by_entity as helpdesk_open_tickets
+
+    return helpdesk_open_tickets()
 
 
 # --- the rows ---------------------------------------------------------------------------
