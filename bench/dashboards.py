@@ -9,9 +9,11 @@
    means the image cache is empty, as in a process where the GeoJSON and the font are loaded
    (their one-off cost is `first_map_ms`). `chart_cold_ratio_max` is render / bare figure.
 2. Pages (when DATABASE_URL points at PostgreSQL; a separate `<name>_bench_dashboards`
-   database is created and dropped). The reference entities, the demo site and dashboards,
-   --units units (default 100,000) of the synthetic stock (registry.synthetic) imported for
-   the five ARCA over the Comuni each one covers, in proportion to population, through the
+   database is created and dropped; its migrated schema is kept as `<…>_template` and reused
+   while no migration changes, since `migrate` alone takes minutes). The reference entities,
+   the demo site and dashboards, --units units (default 100,000) of the synthetic stock
+   (registry.synthetic) imported for the five ARCA over the Comuni each one covers, in
+   proportion to population, through the
    register's importer, and --applicants applicants (default 50,000; calls.synthetic) uploaded
    to Bari's submission of a rent-support call through the calls' service. Then the public
    demo dashboard "Patrimonio ERP in Puglia" (a key figure, a donut, a bar chart, a map) as
@@ -46,7 +48,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
-from support import drop_database, prepare_database  # the script's own folder is on sys.path
+from support import drop_database  # the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -233,7 +235,6 @@ def load_data(units: int, applicants: int) -> None:
     """The reference entities, the demo site and dashboards, the stock and an applicant list."""
     import datetime
 
-    from django.core.management import call_command
     from django.utils import timezone
 
     from calls import services
@@ -248,11 +249,10 @@ def load_data(units: int, applicants: int) -> None:
     from registry.synthetic import allocate, generate_csv
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     load_reference_entities()
     site_demo.load()
     dashboards_demo.load()
-    print(f"schema, entities and demo pages in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"entities and demo pages in {time.perf_counter() - started:.1f} s", flush=True)
 
     started = time.perf_counter()
     comuni = list(Entity.objects.comuni().values_list("code", "province", "population", "covering_arca_id"))
@@ -292,8 +292,53 @@ def load_data(units: int, applicants: int) -> None:
     print(f"{applicants} applicants uploaded in {time.perf_counter() - started:.1f} s", flush=True)
 
 
+def migrations_fingerprint() -> str:
+    """Changes with any migration of the project or of the installed packages."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.rglob("migrations/[0-9]*.py")):  # the project's and the .venv's
+        if "node_modules" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def prepare_from_template(url: str) -> None:
+    """The bench database, created from a migrated template when one matches the migrations
+    (`migrate` alone takes minutes on a loaded machine); otherwise empty, to be migrated and
+    then kept as the template (`keep_template`)."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        row = connection.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name + "_template"]
+        ).fetchone()
+        if row and row[0] == migrations_fingerprint():
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"')
+        else:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}_template"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def keep_template(url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    connections.close_all()
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name + "_template"]).fetchone():
+            return
+        connection.execute(f'CREATE DATABASE "{name}_template" TEMPLATE "{name}"')
+        connection.execute(f"COMMENT ON DATABASE \"{name}_template\" IS '{migrations_fingerprint()}'")
+
+
 def run_pages(url: str, args) -> None:
-    prepare_database("postgresql", url)
+    prepare_from_template(url)
     import django
 
     django.setup()
@@ -308,6 +353,12 @@ def run_pages(url: str, args) -> None:
     from dashboards.readers import reader_audience
 
     try:
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        keep_template(url)
+        print(f"schema in {time.perf_counter() - started:.1f} s", flush=True)
         load_data(args.units, args.applicants)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # the steady state: autovacuum has run after the load
