@@ -35,6 +35,15 @@ def _image_loaded(browser, alt) -> bool:
     return False
 
 
+def _let_autosave_finish(browser):
+    """The editor autosaves the draft in the background: publish once it says it is saved, as
+    a person would see it (on the demo's SQLite two writes at once would wait on each other)."""
+    try:
+        browser.see("Salvato", "Saved", timeout=15)
+    except AssertionError:
+        pass  # no autosave on this page: nothing to wait for
+
+
 def test_a_regional_editor_composes_and_publishes_a_dashboard(browser):
     browser.sign_in("regione.redattore")
 
@@ -70,6 +79,7 @@ def test_a_regional_editor_composes_and_publishes_a_dashboard(browser):
     browser.settle()
     browser.click("Scegli grafico", "Choose chart", "Scegli Grafico", "Choose Chart")
     browser.click(CHART)
+    _let_autosave_finish(browser)
     browser.click("Altre azioni", "More actions")
     browser.click("Pubblica", "Publish")
     # The site's pages go through moderation: the editor's "Pubblica" submits it…
