@@ -70,6 +70,17 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
     planted = {}
     plant_circular(entities[BARI], "Bari", bari_legal_rep, planted)
     circular, circular_attachment = planted[Circular][0], planted[CircularAttachment][0]
+    from helpdesk.models import Message, Ticket, TicketAttachment
+
+    ticket = Ticket.objects.create(entity=entities[BARI], author=bari_legal_rep, topic="technical", subject="Accesso")
+    ticket_file = TicketAttachment.objects.create(
+        message=Message.objects.create(ticket=ticket, author=bari_legal_rep, kind="message", body="Errore"),
+        file=ContentFile(b"%PDF-1.4 schermata", name="schermata.pdf"),
+        original_name="schermata.pdf",
+        content_type="application/pdf",
+        sha256="0" * 64,
+        size=1,
+    )
     from core.notifications.models import Notification
 
     notification = Notification.objects.create(
@@ -83,6 +94,7 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "upload_id": str(upload.pk),
         "entry_id": str(entry.pk),
         "key": "stock_by_status",
+        "attachment_id": str(ticket_file.pk),
     }
     # {id} means a different object on each path.
     ids = {
@@ -93,6 +105,8 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "/api/v1/submissions/{id}/duplicates": submission.pk,
         "/api/v1/submissions/{id}/uploads/{upload_id}": submission.pk,
         "/api/v1/submissions/{id}/receipts/{entry_id}": submission.pk,
+        "/api/v1/tickets/{id}": ticket.pk,
+        "/api/v1/tickets/{id}/attachments/{attachment_id}": ticket.pk,
         "/api/v1/circulars/{id}": circular.pk,
         "/api/v1/notifications/{id}": notification.pk,
         "/api/v1/circulars/{id}/attachments/{attachment_id}": circular.pk,

@@ -28,6 +28,8 @@ from calls.models import Applicant, Attachment, Call, CallState, CallType, Proto
 from core.notifications.models import Notification
 from core.pdf import blank_pdf
 from helpdesk.circulars.models import Circular, CircularAttachment, ReplyAttachment
+from helpdesk.models import Message as TicketMessage
+from helpdesk.models import Ticket, TicketAttachment
 from registry import roles
 from registry.models import (
     AccreditationRequest,
@@ -86,6 +88,15 @@ def plant(owner_code, tag, officer, load_stock):
         size=10,
     )
     units = list(Unit.objects.filter(owner=owner))
+    ticket = Ticket.objects.create(entity=owner, author=officer, topic="technical", subject=f"Segnalazione-{tag}")
+    ticket_file = TicketAttachment.objects.create(
+        message=TicketMessage.objects.create(ticket=ticket, author=officer, kind="message", body=f"Messaggio-{tag}"),
+        file=ContentFile(blank_pdf(), name="allegato.pdf"),
+        original_name=f"segnalazione-{tag}.pdf",
+        content_type="application/pdf",
+        sha256="0" * 64,
+        size=1,
+    )
     notification = Notification.objects.create(
         recipient=officer, kind="digest", context={"notification_ids": []}, url=f"/admin/?n=Notifica-{tag}"
     )
@@ -97,12 +108,17 @@ def plant(owner_code, tag, officer, load_stock):
         Membership: list(Membership.objects.filter(entity=owner)),
         AccreditationRequest: [request_obj],
         ImportJob: [job],
+        Ticket: [ticket],
+        TicketAttachment: [ticket_file],
     }
     markers = (
         f"Via Sentinella {tag}",
         f"Collega-{tag}",
         f"Richiesta-{tag}",
         f"alloggi-{tag}.csv",
+        f"Segnalazione-{tag}",
+        f"Messaggio-{tag}",
+        f"segnalazione-{tag}.pdf",
         f"Notifica-{tag}",
         *(unit.push_id for unit in units),
     )
@@ -222,7 +238,23 @@ ADMIN_ROUTES = {
     "circulars_export": (Circular, "get", {"file_format": "csv"}),
     "circulars_remind": (Circular, "post", {}),
     "circulars_confirm": (Circular, "post", {}),
+    "helpdesk_ticket": (Ticket, "get", {}),
+    "helpdesk_ticket_write": (Ticket, "post", {"action": "message"}),
+    "helpdesk_ticket_note": (Ticket, "post", {}),
+    "helpdesk_ticket_assign": (Ticket, "post", {}),
+    "helpdesk_attachment": (Ticket, "get", {"attachment_pk": TicketAttachment}),
     "push_notification_open": (Notification, "post", {}),
+}
+# Admin lists beyond modeladmin's (no id in the address): asked with the other's ids and codes
+# in the query string, they show nothing of the other (or refuse the person altogether).
+ADMIN_LISTS = {
+    "helpdesk_tickets": {},
+    "helpdesk_queue": {},
+    "helpdesk_export": {"file_format": "csv"},
+    "helpdesk_ticket_new": {},
+    "helpdesk_faq_proposals": {},
+    "push_notifications": {},
+    "push_notification_preferences": {},
 }
 NOT_OWNED_ROUTES = {
     "calls_riparto",
@@ -236,10 +268,8 @@ NOT_OWNED_ROUTES = {
     "circulars_index",
     "circulars_compose",
     "circulars_inbox",
-    # Each person's own notifications and preferences, marking them read (POST), and the
-    # Region's e-mail deliveries (tests/core/test_notifications*.py).
-    "push_notifications",
-    "push_notification_preferences",
+    # Marking one's own notifications read (POST), and the Region's e-mail deliveries
+    # (tests/core/test_notifications*.py).
     "push_notification_read_all",
     "push_notification_deliveries",
     "push_notification_resend_all",
@@ -256,7 +286,9 @@ def admin_routes_with_ids():
     names = set()
     for route, pattern in _patterns(get_resolver().url_patterns):
         if (
-            route.startswith(("admin/registry/", "admin/calls/", "admin/circulars/", "admin/notifiche/"))
+            route.startswith(
+                ("admin/registry/", "admin/calls/", "admin/helpdesk/tickets/", "admin/circulars/", "admin/notifiche/")
+            )
             and pattern.name
             and "modeladmin" not in pattern.name
         ):
@@ -265,7 +297,7 @@ def admin_routes_with_ids():
 
 
 def test_every_route_is_probed():
-    assert admin_routes_with_ids() == set(ADMIN_ROUTES) | NOT_OWNED_ROUTES | TOKEN_ROUTES
+    assert admin_routes_with_ids() == set(ADMIN_ROUTES) | NOT_OWNED_ROUTES | TOKEN_ROUTES | set(ADMIN_LISTS)
     assert dashboard_routes() == DASHBOARD_ROUTES
     assert monitoring_routes() == set(MONITORING_ROUTES)
     assert set(api_routes()) <= set(API_EXPECTED) | API_LISTS | API_WITHOUT_IDS
@@ -321,6 +353,13 @@ def admin_probe(client, me, other):
             asked += 1
             assert_not_found(response, leaked=leaked)
             assert not body_of(response).startswith(b"%PDF")
+    for name, kwargs in ADMIN_LISTS.items():
+        other_entity = other["entity"]
+        for query in ("", f"?entity={other_entity.pk}", f"?entity__code={other_entity.code}", "?subject=Segnalazione"):
+            response = client.get(reverse(name, kwargs=kwargs) + query)
+            asked += 1
+            assert response.status_code in (200, 302), (name, query, response.status_code)
+            assert_not_shown(response, *leaked)
     for snapshot in StockSnapshot.objects.all():
         response = client.get(reverse("registry_stocksnapshot_modeladmin_inspect", args=[snapshot.pk]))
         asked += 1
@@ -368,6 +407,7 @@ API_LISTS = {
     "unit-bulk-upsert",
     "api-open-data",
     "circular-list",
+    "ticket-list",
     "notification-list",
 }
 # Routes that take an id: the model whose lookup value fills it, and what each method must
@@ -386,6 +426,9 @@ API_EXPECTED = {
     "circular-detail": (Circular, {"get": 404}),
     "circular-reply": (Circular, {"post": 404}),
     "circular-attachments": (Circular, {"get": 404}),
+    "ticket-detail": (Ticket, {"get": 404}),
+    "ticket-messages": (Ticket, {"post": 404}),
+    "ticket-attachments": (Ticket, {"get": 404}),
     "notification-detail": (Notification, {"get": 404}),
     "notification-read": (Notification, {"post": 404}),
     "call-detail": (None, {}),
