@@ -208,5 +208,9 @@ def notifications_menu_item():
             return LinkMenuItem(self.name, label, self.url, icon_name=self.icon_name, attrs=attrs)
 
     return NotificationsMenuItem(
-        gettext_lazy("Notifications"), reverse_lazy("push_notifications"), name="notifications", icon_name="mail", order=90
+        gettext_lazy("Notifications"),
+        reverse_lazy("push_notifications"),
+        name="notifications",
+        icon_name="mail",
+        order=90,
     )

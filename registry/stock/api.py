@@ -44,15 +44,11 @@ from registry.models import (
 )
 from registry.stock import policy, selectors
 from registry.stock import services as stock
-from registry.stock.spec import BUILDING_SPEC, UNIT_COLUMNS, UNIT_FIELDS, UNITS_FILE_SPEC
+from registry.stock.spec import BUILDING_RECORD_FIELDS, UNIT_COLUMNS, UNIT_FIELDS, UNITS_FILE_SPEC
 from registry.stock.writer import MovesNotConfirmed
 
 MAX_BULK_UNITS = 20000
 UNIT_API_FIELDS = ("push_id", "owner", "local_id", "building", *UNIT_FIELDS, "updated_at")
-# A building's own fields, in the order of the units file (its id and references apart).
-BUILDING_RECORD_FIELDS = tuple(
-    spec.attribute for spec in BUILDING_SPEC.fields if spec.attribute not in (None, "local_id")
-)
 # Errors name the record keys the client sent, not the spreadsheet headers.
 KEY_BY_HEADER = {column.header: column.key for column in UNIT_COLUMNS}
 

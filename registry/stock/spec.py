@@ -509,11 +509,12 @@ COLUMNS_BY_KEY = {column.key: column for column in UNIT_COLUMNS}
 
 # What the writer stores, in order: the building's Comune and manager (resolved from their
 # codes), then its own fields; the unit's fields after its id.
-BUILDING_FIELDS = (
-    "comune_id",
-    "manager_id",
-    *(spec.attribute for spec in BUILDING_SPEC.fields if spec.attribute not in (None, "local_id")),
+# A building's own record fields (what its export, its API and the writer carry), in the
+# specification's order.
+BUILDING_RECORD_FIELDS = tuple(
+    spec.attribute for spec in BUILDING_SPEC.fields if spec.attribute not in (None, "local_id")
 )
+BUILDING_FIELDS = ("comune_id", "manager_id", *BUILDING_RECORD_FIELDS)
 UNIT_FIELDS = tuple(spec.stored_as for spec in UNIT_SPEC.fields[1:])
 _BLANK = {spec.stored_as: spec.blank for spec in (*BUILDING_SPEC.fields, *UNIT_SPEC.fields) if spec.stored_as}
 

@@ -49,12 +49,19 @@ def test_refusals_on_a_submissions_state_are_documented_as_409(schema):
     assert "409" in schema["paths"]["/api/v1/submissions/{id}/submit"]["post"]["responses"]
 
 
-def test_bodies_are_json_except_the_applicant_list(schema):
+# Bodies are JSON; only what carries files is also (or only) multipart.
+FILE_BODIES = {
+    "/api/v1/submissions/{id}/applicants": ["multipart/form-data"],
+    "/api/v1/circulars/{id}/reply": ["multipart/form-data", "application/json"],
+}
+
+
+def test_bodies_are_json_except_those_carrying_files(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             if "requestBody" not in operation:
                 continue
-            expected = ["multipart/form-data"] if path.endswith("/applicants") else ["application/json"]
+            expected = FILE_BODIES.get(path, ["application/json"])
             assert list(operation["requestBody"]["content"]) == expected, (method, path)
 
 

@@ -249,7 +249,7 @@ def test_the_regions_reviewers_are_emailed_at_each_sending(
     reviewer.email, region_admin.email = "istruttore@regione.puglia.example.it", "admin@regione.puglia.example.it"
     reviewer.save()
     region_admin.save()
-    editor = member(REGION, Role.EDITOR, email="redattore@regione.puglia.example.it")
+    member(REGION, Role.EDITOR, email="redattore@regione.puglia.example.it")  # an editor is not told
     former = member(REGION, Role.REVIEWER, email="ex@regione.puglia.example.it")
     Membership.objects.filter(user=former).update(ended_on=timezone.localdate())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -144,3 +144,21 @@ def test_editors_cannot_lift_the_restriction_by_hand(region_admin_client, dashbo
     assert region_admin_client.get(url).status_code in (302, 403)
     assert region_admin_client.post(url, {"restriction_type": "none"}).status_code in (302, 403)
     assert PageViewRestriction.objects.filter(page=page, restriction_type=PageViewRestriction.LOGIN).count() == 1
+
+
+def test_dashboards_restricted_before_the_rule_are_restricted_by_the_migration(dashboards):
+    """Pages saved before dashboards carried the restriction get it from migration 0002;
+    a public one stays public, and running it twice adds nothing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("dashboards.migrations.0002_restricted_dashboards_private")
+    PageViewRestriction.objects.filter(page__in=dashboards.values()).delete()
+    migration.restrict(apps, None)
+    migration.restrict(apps, None)
+    restricted = set(PageViewRestriction.objects.filter(restriction_type="login").values_list("page_id", flat=True))
+    assert dashboards[DashboardAudience.REGIONAL].pk in restricted
+    assert dashboards[DashboardAudience.ENTITY].pk in restricted
+    assert dashboards["public"].pk not in restricted
+    assert PageViewRestriction.objects.filter(page=dashboards[DashboardAudience.REGIONAL]).count() == 1

@@ -18,11 +18,7 @@ from registry.stock.admin.common import (
     RecordingEditView,
 )
 from registry.stock.admin.forms import BuildingForm
-from registry.stock.spec import BUILDING_SPEC
-
-BUILDING_RECORD_FIELDS = tuple(
-    spec.attribute for spec in BUILDING_SPEC.fields if spec.attribute not in (None, "local_id")
-)
+from registry.stock.spec import BUILDING_RECORD_FIELDS
 
 # --- buildings ----------------------------------------------------------------------
 
