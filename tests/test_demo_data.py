@@ -62,4 +62,11 @@ def test_each_app_brings_its_own_demo_hook_in_the_order_it_asks_for():
     # core's command names no app: the hooks are on the apps' configs.
     from core.management.commands.load_demo_data import demo_apps
 
-    assert [config.label for config in demo_apps()] == ["registry", "calls", "cms", "dashboards", "helpdesk", "circulars"]
+    assert [config.label for config in demo_apps()] == [
+        "registry",
+        "calls",
+        "cms",
+        "dashboards",
+        "helpdesk",
+        "circulars",
+    ]
