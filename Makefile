@@ -11,7 +11,7 @@ PORT   ?= 8000
 # Links in e-mails and the URL printed at start follow the port actually used.
 export WAGTAILADMIN_BASE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test install migrate demo test-postgres clean
+.PHONY: run test install migrate demo test-postgres clean serve
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "PUSH needs Python 3.11 or newer")'
@@ -32,6 +32,12 @@ run: demo
 	@echo ""
 	@echo "PUSH is starting at http://localhost:$(PORT)/  (reserved area: http://localhost:$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# As production runs it (README, "Running as in production"): production settings, PostgreSQL
+# and Redis from DATABASE_URL/REDIS_URL, migrate, collectstatic, then gunicorn (WEB_CONCURRENCY
+# or 2 x CPU + 1 workers, on HOST:PORT) and the background-task worker; Ctrl-C stops both.
+serve: install
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/serve.sh
 
 # --reuse-db keeps the migrated test database in var/ between runs; new migrations are
 # still applied. Use `make test PYTEST_ARGS=--create-db` to rebuild it from scratch.

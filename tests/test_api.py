@@ -135,10 +135,14 @@ def test_docs_page_is_served_without_a_cdn(client, entities):
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
 
 
-def test_health_checks_the_database_without_authentication(api, db):
+def test_health_answers_without_authentication(api, db):
+    # Liveness only; the database, cache and worker are /health/ready (tests/core/test_health.py).
     response = api.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok"}
+    ready = api.get("/api/v1/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "worker": "ok"}
 
 
 def test_anonymous_calls_get_401_as_problem_json(api, entities):

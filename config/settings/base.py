@@ -367,6 +367,9 @@ SPECTACULAR_SETTINGS = {
 # Background work (file imports). Production queues tasks in the database and runs
 # `manage.py db_worker`; development and tests run them immediately.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Readiness (/api/v1/health/ready) fails when a task has been due this long without a worker
+# taking it: the worker is down or cannot keep up.
+PUSH_HEALTH_WORKER_MAX_WAIT_SECONDS = int(os.environ.get("PUSH_HEALTH_WORKER_MAX_WAIT_SECONDS", "600"))
 # Notification e-mails (core/notifications): tries before a delivery is marked failed (then
 # shown to the Region), and the backoff between tries (doubled each time, capped).
 PUSH_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("PUSH_NOTIFICATION_MAX_ATTEMPTS", "6"))

@@ -29,6 +29,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # in the sign-in lockout and the throttles. Set PUSH_TRUSTED_PROXY_COUNT for a chain of proxies.
 PUSH_TRUSTED_PROXY_HEADER = os.environ.get("PUSH_TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
+# The orchestrator's probes call the server directly over HTTP, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health(/ready)?$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

@@ -395,7 +395,14 @@ def api_routes():
 
 
 # The open data answer the same public figures whoever asks (their key is not an id).
-API_WITHOUT_IDS = {"api-health", "api-schema", "api-docs", "api-open-data-indicator", "notification-read-all"}
+API_WITHOUT_IDS = {
+    "api-health",
+    "api-health-ready",
+    "api-schema",
+    "api-docs",
+    "api-open-data-indicator",
+    "notification-read-all",
+}
 API_LISTS = {
     "entity-list",
     "building-list",
