@@ -103,7 +103,7 @@ def test_the_officer_downloads_the_file_of_the_ticket_and_the_download_is_audite
     assert ModelLogEntry.objects.filter(action="push.file.downloaded", object_id=str(ticket.pk)).exists()
 
 
-def test_a_refused_file_sends_nothing(client, bari_helpdesk, entities, english):
+def test_a_refused_file_sends_nothing(client, bari_helpdesk, entities):
     client.force_login(bari_helpdesk)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -120,7 +120,8 @@ def test_a_refused_file_sends_nothing(client, bari_helpdesk, entities, english):
         follow=True,
     )
     assert Ticket.objects.count() == 0
-    assert "is not a PNG image" in response.content.decode()
+    # What the officer reads, in the admin's Italian.
+    assert "Il file non è un’immagine PNG, anche se il nome lo indica." in response.content.decode()
 
 
 def test_the_region_assigns_a_ticket_and_filters_its_queue_by_assignee(
