@@ -24,7 +24,31 @@ from .blocks import RICH_TEXT_FEATURES, BodyBlock, StepBlock
 NOTICES_PER_PAGE = 10
 
 
-class HomePage(Page):
+class CachedRestrictionsMixin:
+    """The view restrictions that apply to a page (its own and its ancestors'), checked by
+    Wagtail before serving it, read from the shared cache under the publication version
+    (cms/page_cache.py: a change to any restriction, or a move, gives a new version): a
+    public page asks the database nothing to learn that nothing restricts it."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from .page_cache import versioned
+
+        ids = versioned(
+            f"restrictions:{self.pk}",
+            lambda: list(super(CachedRestrictionsMixin, self).get_view_restrictions().values_list("pk", flat=True)),
+        )
+        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
+
+def _route_key(components) -> str:
+    import hashlib
+
+    return hashlib.sha256("/".join(components).encode()).hexdigest()[:32]
+
+
+class HomePage(CachedRestrictionsMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -43,25 +67,81 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """The page at a path in one query: the page found for a path (its model and id) is
+        kept in the shared cache under the publication version, instead of walking the tree
+        one level (two queries) at a time. A path that names no page, or a sub-route of a
+        routable page (the notices' feed), goes on as Wagtail routes it."""
+        if not path_components:
+            return super().route(request, path_components)
+        from django.contrib.contenttypes.models import ContentType
+        from django.http import Http404
+
+        from .page_cache import versioned
+
+        def find():
+            prefixes = [self.url_path + "/".join(path_components[:n]) + "/" for n in range(1, len(path_components) + 1)]
+            found = (
+                Page.objects.filter(url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth)
+                .order_by("-depth")
+                .values_list("pk", "content_type_id", "depth")
+                .first()
+            )
+            return found or ()
+
+        found = versioned(f"route:{self.pk}:{_route_key(path_components)}", find)
+        if not found:
+            raise Http404
+        pk, content_type_id, depth = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            raise Http404
+        page = model.objects.get(pk=pk)
+        return page.route(request, path_components[depth - self.depth :])
+
     def get_context(self, request, *args, **kwargs):
         from calls import selectors
+
+        from .page_cache import versioned
 
         context = super().get_context(request, *args, **kwargs)
         # Every open call, with its guideline page when one is published (the arrears fund
         # had none and was missing from the home): the call, not the page, is the subject.
+        # The calls are read live; the pages, notices and questions come from the shared
+        # cache under the publication version (a change to a call gives a new one too).
         calls = list(selectors.open_calls())
-        pages = {}
-        for page in CallGuidelinePage.objects.live().public().filter(call__in=calls).order_by("-pk"):
-            pages[page.call_id] = page
+        pages = versioned("home:guidelines", _guideline_links)
         context["open_calls"] = [(call, pages.get(call.pk)) for call in calls]
-        context["latest_notices"] = NoticePage.objects.live().public().order_by("-date", "-pk")[:4]
-        context["featured_faqs"] = FaqItem.objects.filter(
-            featured=True, page__live=True, page__view_restrictions__isnull=True
-        ).select_related("page")[:5]
+        context["latest_notices"] = versioned("home:notices", _latest_notices)
+        context["featured_faqs"] = versioned("home:faqs", _featured_faqs)
         return context
 
 
-class NoticeIndexPage(RoutablePageMixin, Page):
+def _guideline_links():
+    """The published public guideline page of each call, by call, as a link (the oldest if
+    a call has more than one)."""
+    pages = {}
+    for page in CallGuidelinePage.objects.live().public().order_by("-pk"):
+        pages[page.call_id] = {"title": page.title, "url": page.url}
+    return pages
+
+
+def _latest_notices():
+    return [
+        {"title": notice.title, "url": notice.url, "date": notice.date, "summary": notice.summary}
+        for notice in NoticePage.objects.live().public().order_by("-date", "-pk")[:4]
+    ]
+
+
+def _featured_faqs():
+    items = FaqItem.objects.filter(featured=True, page__live=True, page__view_restrictions__isnull=True)
+    return [
+        {"question": item.question, "url": f"{item.page.url}#{item.anchor}"}
+        for item in items.select_related("page")[:5]
+    ]
+
+
+class NoticeIndexPage(CachedRestrictionsMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -77,26 +157,40 @@ class NoticeIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def listing(self, request):
-        notices = self.notices()
+        from django.utils.functional import SimpleLazyObject
+
         category, year = request.GET.get("categoria", ""), request.GET.get("anno", "")
-        if category:
-            notices = notices.filter(tags__slug=category)
-        if year.isdigit():
-            notices = notices.filter(date__year=int(year))
-        paginator = Paginator(notices.prefetch_related("tags"), NOTICES_PER_PAGE)
-        try:
-            page_obj = paginator.page(request.GET.get("pagina", 1))
-        except (PageNotAnInteger, EmptyPage):
-            page_obj = paginator.page(1)
+        number = request.GET.get("pagina", 1)
+
+        def page_of_notices():
+            notices = self.notices()
+            if category:
+                notices = notices.filter(tags__slug=category)
+            if year.isdigit():
+                notices = notices.filter(date__year=int(year))
+            paginator = Paginator(notices.prefetch_related("tags"), NOTICES_PER_PAGE)
+            try:
+                return paginator.page(number)
+            except (PageNotAnInteger, EmptyPage):
+                return paginator.page(1)
+
+        # Lazy: the template caches the listing under the publication version (a new notice,
+        # or one withdrawn, gives a new version), and asks for these only when it renders it.
         return self.render(
             request,
             context_overrides={
-                "page_obj": page_obj,
-                "categories": NoticeTag.objects.filter(content_object__in=self.notices())
-                .values_list("tag__slug", "tag__name")
-                .distinct()
-                .order_by("tag__name"),
-                "years": sorted({date.year for date in self.notices().values_list("date", flat=True)}, reverse=True),
+                "page_obj": SimpleLazyObject(page_of_notices),
+                "categories": SimpleLazyObject(
+                    lambda: list(
+                        NoticeTag.objects.filter(content_object__in=self.notices())
+                        .values_list("tag__slug", "tag__name")
+                        .distinct()
+                        .order_by("tag__name")
+                    )
+                ),
+                "years": SimpleLazyObject(
+                    lambda: sorted({date.year for date in self.notices().values_list("date", flat=True)}, reverse=True)
+                ),
                 "category": category,
                 "year": year,
             },
@@ -113,7 +207,7 @@ class NoticeTag(TaggedItemBase):
     content_object = ParentalKey("cms.NoticePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NoticePage(Page):
+class NoticePage(CachedRestrictionsMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("Shown in listings, search results and social previews.")
@@ -141,7 +235,7 @@ class NoticePage(Page):
         verbose_name_plural = _("notices")
 
 
-class CallGuidelinePage(Page):
+class CallGuidelinePage(CachedRestrictionsMixin, Page):
     """The public guideline of a call: its state and deadline are read live from the Call."""
 
     call = models.ForeignKey(
@@ -233,7 +327,7 @@ class FaqTopic(models.TextChoices):
     TECHNICAL = "technical", _("Technical questions")
 
 
-class FaqIndexPage(Page):
+class FaqIndexPage(CachedRestrictionsMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), InlinePanel("questions", label=_("Questions"))]
@@ -283,7 +377,7 @@ class FaqItem(Orderable):
         return f"domanda-{self.pk}"
 
 
-class StandardPage(Page):
+class StandardPage(CachedRestrictionsMixin, Page):
     """Accessibility statement, privacy notice, legal notes, contacts."""
 
     body = StreamField(BodyBlock(), verbose_name=_("body"))

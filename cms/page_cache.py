@@ -47,6 +47,21 @@ def version() -> str:
     return value
 
 
+def versioned(name: str, build, timeout: int = DEFAULT_SECONDS):
+    """What public pages show besides the page itself (the site, menus, listings, a page's
+    view restrictions), computed once per version and kept in the shared cache: a
+    publication, unpublication, move, a change to a call, to the footer links, to a Site or
+    to a view restriction gives a new version, and every process builds it afresh."""
+    from django.utils.translation import get_language
+
+    key = f"push:part:{version()}:{get_language()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
 def invalidate(**kwargs) -> None:
     """Make every cached page stale (called on publication and on changes to calls)."""
     cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
@@ -77,6 +92,23 @@ def _cacheable_request(request) -> bool:
     )
 
 
+def _attach_site(request) -> None:
+    """The Wagtail Site of a public request (with its root page, as served) from the shared
+    cache: with the page cache off too, a public page does not look up its Site and root
+    page in the database on every request."""
+    from wagtail.models import Site
+
+    def build():
+        site = Site.find_for_request(request)
+        if site is not None:
+            site.root_page.localized.specific  # noqa: B018 - kept with the site
+        return site or ""
+
+    site = versioned(f"site:{request.get_host()}", build)
+    if site:
+        request._wagtail_site = site
+
+
 class PublicPageCacheMiddleware:
     """Placed right after WhiteNoise: a hit skips sessions, locale, URL resolution and views."""
 
@@ -85,6 +117,8 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not _cacheable_request(request):
+            if request.method in ("GET", "HEAD") and not request.path.startswith(SKIPPED_PREFIXES):
+                _attach_site(request)
             return self.get_response(request)
         key = _key(request)
         hit = cache.get(key)
@@ -95,6 +129,7 @@ class PublicPageCacheMiddleware:
                 response[name] = value
             response["X-Push-Cache"] = "hit"
             return response
+        _attach_site(request)
         response = self.get_response(request)
         seconds = getattr(response, "cache_seconds", DEFAULT_SECONDS)
         if (

@@ -15,6 +15,25 @@ for model in ("calls.Call", "calls.Allocation", "calls.DeadlineExtension"):
     post_save.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-save-{model}")
     post_delete.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-delete-{model}")
 
+# What every public page shows besides itself: the footer's links and the main menu
+# (FooterLinks), the Site and its root page, and the view restrictions of pages.
+for model in ("wagtailcore.Site", "wagtailcore.PageViewRestriction"):
+    post_save.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-save-{model}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"push-page-cache-delete-{model}")
+
+
+def _footer_links_saved(sender, instance, created=False, **kwargs):
+    # The first page rendered for a site creates its empty settings (FooterLinks.for_site):
+    # that shows nothing new, and must not make the page just rendered stale.
+    links = ("accessibility", "privacy", "legal_notes", "contacts", "faq", "notices")
+    if created and not any(getattr(instance, f"{name}_id") for name in links):
+        return
+    invalidate()
+
+
+post_save.connect(_footer_links_saved, sender="cms.FooterLinks", dispatch_uid="push-page-cache-save-cms.FooterLinks")
+post_delete.connect(invalidate, sender="cms.FooterLinks", dispatch_uid="push-page-cache-delete-cms.FooterLinks")
+
 
 def _page_deleted(sender, instance, **kwargs):
     invalidate()

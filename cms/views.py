@@ -4,6 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page
 
 from . import search_terms
@@ -13,13 +14,19 @@ RESULTS_PER_PAGE = 10
 
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    expanded = search_terms.expand(query)
-    results = Page.objects.live().public().specific().search(expanded) if expanded else Page.objects.none()
-    paginator = Paginator(results, RESULTS_PER_PAGE)
-    try:
-        page_obj = paginator.page(request.GET.get("pagina", 1))
-    except (PageNotAnInteger, EmptyPage):
-        page_obj = paginator.page(1)
+
+    def page_of_results():
+        expanded = search_terms.expand(query)
+        results = Page.objects.live().public().specific().search(expanded) if expanded else Page.objects.none()
+        paginator = Paginator(results, RESULTS_PER_PAGE)
+        try:
+            return paginator.page(request.GET.get("pagina", 1))
+        except (PageNotAnInteger, EmptyPage):
+            return paginator.page(1)
+
+    # Lazy: the template caches the results under the publication version (what is
+    # published, and so indexed, changes only with a new version) and searches on a miss.
+    page_obj = SimpleLazyObject(page_of_results)
     context = {"query": query, "page_obj": page_obj, "marked_words": " ".join(search_terms.highlight_words(query))}
     return TemplateResponse(request, "cms/search.html", context)
 

@@ -23,6 +23,16 @@ def language_links(context):
     ]
 
 
+@register.simple_tag
+def pages_version():
+    """The public pages' version (cms/page_cache.py), for fragments cached in the shared
+    cache: `{% pages_version as version %}{% cache 600 name version ... %}`. Any publication,
+    change to a call, to the footer links or to a view restriction gives a new one."""
+    from cms.page_cache import version
+
+    return version()
+
+
 @register.filter
 def euro(value):
     """An amount the Italian way, with the euro sign after it: 1.234,56 €."""
