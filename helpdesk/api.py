@@ -31,7 +31,7 @@ from . import selectors, services, transitions
 from .models import Message, Ticket, TicketAttachment, TicketState, Topic
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class TicketAttachmentSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="original_name", read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -49,7 +49,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = TicketAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Message

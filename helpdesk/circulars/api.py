@@ -26,7 +26,7 @@ from . import selectors, services
 from .models import CircularAttachment, Recipient
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class CircularAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -68,7 +68,7 @@ class CircularListSerializer(serializers.ModelSerializer):
 
 class CircularDetailSerializer(CircularListSerializer):
     body = serializers.CharField(source="circular.body", read_only=True, help_text="HTML")
-    attachments = AttachmentSerializer(source="circular.attachments", many=True, read_only=True)
+    attachments = CircularAttachmentSerializer(source="circular.attachments", many=True, read_only=True)
 
     class Meta(CircularListSerializer.Meta):
         fields = [*CircularListSerializer.Meta.fields, "body", "attachments"]
