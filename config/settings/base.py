@@ -361,6 +361,8 @@ SPECTACULAR_SETTINGS = {
         "EntityKindEnum": "registry.models.EntityKind",
         "ProtocolKindEnum": "calls.models.ProtocolKind",
         "OccupancyStatusEnum": "registry.models.OccupancyStatus",
+        # The readiness answer's database, cache and worker checks share one set of states.
+        "ReadinessStateEnum": ["ok", "failing"],
     },
 }
 
