@@ -26,14 +26,56 @@ from support import drop_database, prepare_database  # the script's own folder i
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("import_rows_per_s", "admin_list_ms", "admin_list_queries", "api_list_ms")
+OWNER_CODE = "720000"  # ARCA Puglia Centrale: its territory is the provinces of Bari and BAT
+PROVINCES = ("BA", "BT")
+
+
+def write_units_csv(path, n: int, seed: int = 2026, *, owner_code: str = OWNER_CODE, provinces=PROVINCES) -> int:
+    """Write `n` synthetic units of `owner_code` (spread over the Comuni of `provinces` by
+    population, registry.synthetic) to `path` as the units file in Italian Excel CSV (BOM,
+    `;`, decimal comma, dd/mm/yyyy), streamed: memory stays flat for a million rows. The
+    same arguments always give the same file. Sets Django up (settings from
+    DJANGO_SETTINGS_MODULE, default config.settings.bench) if it is not; needs no database.
+    Returns the file's size in bytes."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from core.tabular import csv_lines
+    from registry.seeding import read_comuni
+    from registry.stock.spec import EXPORT_HEADERS
+    from registry.synthetic import generate_rows
+
+    comuni = [(c["code"], c["province"], c["population"]) for c in read_comuni() if c["province"] in provinces]
+    rows = generate_rows(owner_code=owner_code, comuni=comuni, count=n, seed=seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        buffer = []
+        for line in csv_lines(EXPORT_HEADERS, rows):
+            buffer.append(line)
+            if len(buffer) >= 4096:
+                handle.write("".join(buffer))
+                buffer.clear()
+        handle.write("".join(buffer))
+    return Path(path).stat().st_size
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--write-csv", metavar="PATH", help="only write the units file (write_units_csv) and stop")
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write_csv:
+        started = time.perf_counter()
+        size = write_units_csv(args.write_csv, args.units, args.seed)
+        print(f"wrote {args.units} units, {size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
+        return
     if args.child:
         run_child(args.child, args.database_url, args.units)
         return
@@ -88,11 +130,10 @@ def run_child(vendor, url, units):
     from registry.models import Area, Entity, Membership, Role, Unit, User
     from registry.seeding import load_reference_entities
     from registry.stock.services import create_import_job
-    from registry.synthetic import generate_csv
 
     call_command("migrate", verbosity=0)
     load_reference_entities()
-    owner = Entity.objects.get(code="720000")
+    owner = Entity.objects.get(code=OWNER_CODE)
     officer = User.objects.create(username="bench.officer", email="bench.officer@example.it")
     Membership.objects.create(user=officer, entity=owner, role=Role.OFFICER, area=Area.PROPERTY_REGISTER)
     roles.sync_user_groups(officer)
@@ -100,11 +141,11 @@ def run_child(vendor, url, units):
     Membership.objects.create(user=reviewer, entity=Entity.objects.get(kind="region"), role=Role.REVIEWER)
     roles.sync_user_groups(reviewer)
 
-    comuni = list(
-        Entity.objects.comuni().filter(province__in=["BA", "BT"]).values_list("code", "province", "population")
-    )
     started = time.perf_counter()
-    content = generate_csv(owner_code=owner.code, comuni=comuni, count=units, seed=2026)
+    csv_path = ROOT / "var" / f"bench-units-{vendor}.csv"
+    write_units_csv(csv_path, units, 2026, owner_code=owner.code)
+    content = csv_path.read_bytes()
+    csv_path.unlink()
     print(f"generated {units} units, {len(content) / 1e6:.1f} MB CSV in {time.perf_counter() - started:.1f} s")
 
     # The admin's path: the upload creates a job, the background task validates and writes.
