@@ -20,6 +20,7 @@ fractional remainder first; ties go to the lower Comune code.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 WEIGHT_NEED = "need"
 WEIGHT_CO_FINANCING = "co_financing"
@@ -32,7 +33,7 @@ class Claim:
     co_financing: int  # cents
 
 
-@dataclass
+@dataclass(slots=True)
 class Share:
     """One Comune's share of the fund, in cents (stored as a calls.models.Allocation row)."""
 
@@ -70,27 +71,40 @@ def split(pot: int, weights: dict[str, int], caps: dict[str, int]) -> tuple[dict
     """Split `pot` cents in proportion to `weights`, never giving anyone more than their cap.
 
     Returns the shares and what could not be placed (every taker full, or no weight)."""
-    shares = dict.fromkeys(weights, 0)
-    active = {code for code, weight in weights.items() if weight > 0 and caps[code] > 0}
+    codes = sorted(weights)
+    shares, left = _split(pot, [weights[code] for code in codes], [caps[code] for code in codes])
+    return dict(zip(codes, shares)), left
+
+
+def _split(pot: int, weights: list[int], caps: list[int]) -> tuple[list[int], int]:
+    """`split` over positions: takers are indexes in code order, so that the lower index wins
+    a tie. Integer arithmetic only (7,904 Comuni in a few milliseconds)."""
+    shares = [0] * len(weights)
+    active = [index for index, weight in enumerate(weights) if weight > 0 and caps[index] > 0]
     while pot > 0 and active:
-        total_weight = sum(weights[code] for code in active)
+        total_weight = sum([weights[index] for index in active])
         # Exact share of each active taker: pot * weight / total_weight (as numerator, total).
-        capped = [code for code in active if pot * weights[code] >= (caps[code] - shares[code]) * total_weight]
+        capped = [index for index in active if pot * weights[index] >= (caps[index] - shares[index]) * total_weight]
         if capped:
             # Those whose exact share reaches what they may still take are filled and leave.
-            for code in capped:
-                pot -= caps[code] - shares[code]
-                shares[code] = caps[code]
-                active.discard(code)
+            for index in capped:
+                pot -= caps[index] - shares[index]
+                shares[index] = caps[index]
+            full = set(capped)
+            active = [index for index in active if index not in full]
             continue
-        floors = {code: pot * weights[code] // total_weight for code in active}
-        remainders = {code: pot * weights[code] % total_weight for code in active}
-        given = sum(floors.values())
-        for code in active:
-            shares[code] += floors[code]
-        left = pot - given
-        for code in sorted(active, key=lambda code: (-remainders[code], code))[:left]:
-            shares[code] += 1
+        left = pot
+        remainders = []
+        for index in active:
+            floor, remainder = divmod(pot * weights[index], total_weight)
+            shares[index] += floor
+            left -= floor
+            remainders.append((-remainder, index))
+        if left:
+            # The cents still to give, one each: largest remainder first, then lower code.
+            remainders.sort()
+            for _, index in remainders[:left]:
+                shares[index] += 1
         pot = 0
     return shares, pot
 
@@ -107,45 +121,34 @@ def allocate(
     fund_premium; nobody gets more than their need; same input, same output."""
     if fund_base < 0 or fund_premium < 0:
         raise ValueError("funds cannot be negative")
-    codes = [claim.code for claim in claims]
+    # Sorted once by code: every list below is by position in this order.
+    ordered = sorted(claims, key=attrgetter("code"))
+    codes = [claim.code for claim in ordered]
     if len(set(codes)) != len(codes):
         raise ValueError("each Comune may appear once")
-    by_code = {claim.code: claim for claim in sorted(claims, key=lambda claim: claim.code)}
-    needs = {code: max(claim.need, 0) for code, claim in by_code.items()}
+    needs = [claim.need if claim.need > 0 else 0 for claim in ordered]
+    co_financing = [claim.co_financing for claim in ordered]
+    positions = range(len(ordered))
 
-    base, unplaced_base = split(fund_base, needs, needs)
+    base, unplaced_base = _split(fund_base, needs, needs)
 
     # co_financing ≥ threshold × base, in integers: threshold = numerator / denominator.
     numerator, denominator = threshold.as_integer_ratio()
-    eligible = {
-        code
-        for code, claim in by_code.items()
-        if base[code] > 0 and claim.co_financing * denominator >= numerator * base[code]
-    }
-    room = {code: needs[code] - base[code] for code in by_code}
-    weights = {
-        code: (by_code[code].co_financing if premium_weight == WEIGHT_CO_FINANCING else needs[code])
-        if code in eligible
-        else 0
-        for code in by_code
-    }
-    premium, unplaced_premium = split(fund_premium, weights, room)
+    eligible = [base[i] > 0 and co_financing[i] * denominator >= numerator * base[i] for i in positions]
+    room = [needs[i] - base[i] for i in positions]
+    by_co_financing = premium_weight == WEIGHT_CO_FINANCING
+    weights = [(co_financing[i] if by_co_financing else needs[i]) if eligible[i] else 0 for i in positions]
+    premium, unplaced_premium = _split(fund_premium, weights, room)
 
     # What neither split could place goes to whoever still has need, by need.
     leftover = unplaced_base + unplaced_premium
-    room = {code: needs[code] - base[code] - premium[code] for code in by_code}
-    extra, residual = split(leftover, {code: needs[code] if room[code] > 0 else 0 for code in by_code}, room)
+    room = [room[i] - premium[i] for i in positions]
+    extra, residual = _split(leftover, [needs[i] if room[i] > 0 else 0 for i in positions], room)
 
-    result = Riparto(residual=residual)
-    for code, claim in by_code.items():
-        result.shares.append(
-            Share(
-                code=code,
-                need=claim.need,
-                co_financing=claim.co_financing,
-                base=base[code] + extra[code],
-                premium=premium[code],
-                premium_eligible=code in eligible,
-            )
-        )
-    return result
+    return Riparto(
+        shares=[
+            Share(codes[i], ordered[i].need, co_financing[i], base[i] + extra[i], premium[i], eligible[i])
+            for i in positions
+        ],
+        residual=residual,
+    )
