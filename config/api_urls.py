@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from calls.api import CallViewSet, SubmissionViewSet
+from calls.programmes.api import InterventionViewSet, ProgrammeViewSet
 from core.api import PROBLEM_CONTENT_TYPE, api_not_found, problem
 from core.notifications.api import NotificationViewSet
 from dashboards.api import OpenDataIndicatorView, OpenDataListView
@@ -35,6 +36,8 @@ router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")
 router.register("calls", CallViewSet, basename="call")
 router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("circulars", CircularViewSet, basename="circular")

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "registry",
     "cms",
     "calls",
+    "calls.programmes",
     "dashboards",
     "helpdesk",
     "helpdesk.circulars",
