@@ -442,6 +442,7 @@ class ProtocolKind(models.TextChoices):
     SUBMISSION_SENT = "submission_sent", _("Submission sent")
     INTEGRATION_SENT = "integration_sent", _("Integration sent")
     CIRCULAR = "circular", _("Circular")
+    SALE_PLAN = "sale_plan", _("Sale plan sent")
 
 
 class ProtocolEntryImmutable(Exception):
