@@ -22,6 +22,7 @@ from rest_framework.routers import SimpleRouter
 
 from calls.api import CallViewSet, SubmissionViewSet
 from calls.programmes.api import InterventionViewSet, ProgrammeViewSet
+from calls.sales.api import SalePlanViewSet
 from core.api import PROBLEM_CONTENT_TYPE, api_not_found, problem
 from core.notifications.api import NotificationViewSet
 from dashboards.api import OpenDataIndicatorView, OpenDataListView
@@ -38,6 +39,7 @@ router.register("calls", CallViewSet, basename="call")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("interventions", InterventionViewSet, basename="intervention")
+router.register("sale-plans", SalePlanViewSet, basename="sale-plan")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("circulars", CircularViewSet, basename="circular")

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cms",
     "calls",
     "calls.programmes",
+    "calls.sales",
     "dashboards",
     "helpdesk",
     "helpdesk.circulars",
@@ -381,6 +382,9 @@ PUSH_NOTIFICATION_BACKOFF_MAX_SECONDS = int(os.environ.get("PUSH_NOTIFICATION_BA
 # Register exports of more rows than this are written in the background, with a status
 # page and a download link (registry/stock.py); smaller ones are answered immediately.
 PUSH_EXPORT_BACKGROUND_ROWS = int(os.environ.get("PUSH_EXPORT_BACKGROUND_ROWS", "20000"))
+# Search address of a Nominatim-compatible geocoder that places a building from its address
+# (registry/geo/geocoder.py); empty: off, coordinates are typed.
+PUSH_GEOCODER_URL = os.environ.get("PUSH_GEOCODER_URL", "")
 # Values above these ask the officer to confirm before the unit form saves them (core/forms.py).
 PUSH_UNUSUAL_MONTHLY_RENT = os.environ.get("PUSH_UNUSUAL_MONTHLY_RENT", "2000")
 PUSH_UNUSUAL_AREA_M2 = os.environ.get("PUSH_UNUSUAL_AREA_M2", "500")

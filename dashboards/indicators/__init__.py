@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from dashboards.results import Audience, CategoryKind, Level, Result, Unit
 from registry import access
 
-from . import calls, helpdesk, parameters, population, stock, versions
+from . import calls, helpdesk, parameters, population, sales, stock, versions
 from .catalogue import (
     ARCA_ONLY,
     CALL_AND_TERRITORY,
@@ -414,7 +414,8 @@ _CATALOGUE = [
     ),
 ]
 
-INDICATORS: dict[str, Indicator] = {indicator.key: indicator for indicator in _CATALOGUE}
+# The sale plans declare their indicators beside their selectors (dashboards/indicators/sales.py).
+INDICATORS: dict[str, Indicator] = {indicator.key: indicator for indicator in (*_CATALOGUE, *sales.INDICATORS)}
 
 
 def get(key: str) -> Indicator:
