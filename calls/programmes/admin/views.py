@@ -2,6 +2,8 @@
 (its download and its upload, all-or-nothing with a report naming row and column), and the
 Region's progress screens with their CSV/XLSX exports (core.exports, audited)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import views as core_views
 from core.exports import spreadsheet_response
 
 from .. import policy, selectors, services, transitions
@@ -19,6 +22,22 @@ from ..models import STAGES, InterventionState, Stage
 from ..spec import INTERVENTION_SPEC, export_rows
 
 FORMATS = ("csv", "xlsx")
+
+
+def only_for(predicate):
+    """A plain 403 (not the admin's redirect to its home: some of these answers are files)
+    to anyone `predicate(user)` refuses, whatever the query string says."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not predicate(request.user):
+                return core_views.permission_denied(request, PermissionDenied())
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
 
 
 def _inspect_url(intervention):
@@ -55,12 +74,11 @@ def intervention_move(request, pk, action):
     )
 
 
+@only_for(policy.updates_interventions)
 def update_file(request, file_format):
     """The interventions the person updates, in the update file's format (re-imported as is)."""
     if file_format not in FORMATS:
         raise Http404
-    if not policy.updates_interventions(request.user):
-        raise PermissionDenied
     interventions = (
         selectors.interventions_editable_by(request.user)
         .select_related("programme", "beneficiary")
@@ -76,11 +94,10 @@ def update_file(request, file_format):
     )
 
 
+@only_for(policy.updates_interventions)
 @require_http_methods(["GET", "POST"])
 def update_upload(request):
     """Upload the update file: nothing is written while any row is wrong."""
-    if not policy.updates_interventions(request.user):
-        raise PermissionDenied
     form = UpdateFileForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -101,11 +118,6 @@ def update_upload(request):
 
 
 # --- the Region's progress --------------------------------------------------------------------
-
-
-def _require_monitor(request):
-    if not policy.monitors_programmes(request.user):
-        raise PermissionDenied
 
 
 PROGRESS_HEADERS = (
@@ -136,14 +148,14 @@ def _progress_rows(progress):
         ]
 
 
+@only_for(policy.monitors_programmes)
 def progress_overview(request):
-    _require_monitor(request)
     progress = selectors.programme_progress(selectors.programmes_visible_to(request.user).order_by("title"))
     return TemplateResponse(request, "programmes/admin/progress.html", {"progress": progress, "formats": FORMATS})
 
 
+@only_for(policy.monitors_programmes)
 def progress_export(request, file_format):
-    _require_monitor(request)
     if file_format not in FORMATS:
         raise Http404
     progress = selectors.programme_progress(selectors.programmes_visible_to(request.user).order_by("title"))
@@ -193,8 +205,8 @@ def _programme_rows(interventions):
         ]
 
 
+@only_for(policy.monitors_programmes)
 def programme_progress(request, pk):
-    _require_monitor(request)
     programme = get_object_or_404(selectors.programmes_visible_to(request.user), pk=pk)
     interventions = list(selectors.programme_interventions(programme))
     summary = selectors.programme_progress([programme])[0]
@@ -211,8 +223,8 @@ def programme_progress(request, pk):
     )
 
 
+@only_for(policy.monitors_programmes)
 def programme_progress_export(request, pk, file_format):
-    _require_monitor(request)
     if file_format not in FORMATS:
         raise Http404
     programme = get_object_or_404(selectors.programmes_visible_to(request.user), pk=pk)
