@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 from wagtail_modeladmin.options import ModelAdmin
 
 from calls.models import Applicant, Attachment, Call, CallState, CallType, ProtocolEntry, Submission
+from calls.programmes.models import Intervention, InterventionType, Programme
 from core.notifications.models import Notification
 from core.pdf import blank_pdf
 from helpdesk.circulars.models import Circular, CircularAttachment, ReplyAttachment
@@ -175,6 +176,23 @@ def plant_submission(owner, tag, officer, rows, markers):
     return (*markers, f"PRT-{tag}", f"Allegato-{tag}", "4.321,98", "4321.98")
 
 
+def plant_intervention(owner, tag, rows, markers):
+    """An intervention of the owner under a programme both owners take part in, on a
+    building of the owner's register."""
+    programme, _created = Programme.objects.get_or_create(title="Programma condiviso", legal_act="DGR 1/2025")
+    programme.beneficiaries.add(owner)
+    intervention = Intervention.objects.create(
+        programme=programme,
+        beneficiary=owner,
+        title=f"Intervento-{tag}",
+        intervention_type=InterventionType.RECOVERY,
+        funded_amount=Decimal("8765.43"),
+    )
+    intervention.buildings.set(rows[Building])
+    rows[Intervention] = [intervention]
+    return (*markers, f"Intervento-{tag}")
+
+
 @pytest.fixture
 def owners(entities, load_stock):
     bari_officer = member(BARI, Role.OFFICER, Area.PROPERTY_REGISTER)
@@ -184,6 +202,8 @@ def owners(entities, load_stock):
     bari = plant(BARI, "Bari", bari_officer, load_stock)
     arca = plant(ARCA_SUD_SALENTO, "Salento", arca_officer, load_stock)
     bari["markers"] = plant_submission(entities[BARI], "Bari", bari_officer, bari["rows"], bari["markers"])
+    for owner, tag in ((bari, "Bari"), (arca, "Salento")):
+        owner["markers"] = plant_intervention(owner["entity"], tag, owner["rows"], owner["markers"])
     for owner, tag in ((bari, "Bari"), (arca, "Salento")):
         owner["markers"] = (*owner["markers"], *plant_circular(owner["entity"], tag, owner["officer"], owner["rows"]))
     stock.take_snapshot(reference_date=timezone.localdate(), taken_by=member(REGION, Role.ADMINISTRATOR))
@@ -244,6 +264,7 @@ ADMIN_ROUTES = {
     "helpdesk_ticket_assign": (Ticket, "post", {}),
     "helpdesk_attachment": (Ticket, "get", {"attachment_pk": TicketAttachment}),
     "push_notification_open": (Notification, "post", {}),
+    "programmes_intervention_move": (Intervention, "post", {"action": "start_design"}),
 }
 # Admin lists beyond modeladmin's (no id in the address): asked with the other's ids and codes
 # in the query string, they show nothing of the other (or refuse the person altogether).
@@ -255,6 +276,9 @@ ADMIN_LISTS = {
     "helpdesk_faq_proposals": {},
     "push_notifications": {},
     "push_notification_preferences": {},
+    # A beneficiary's update file (its own interventions) and its upload screen.
+    "programmes_update_file": {"file_format": "csv"},
+    "programmes_update_upload": {},
 }
 NOT_OWNED_ROUTES = {
     "calls_riparto",
@@ -274,6 +298,12 @@ NOT_OWNED_ROUTES = {
     "push_notification_deliveries",
     "push_notification_resend_all",
     "push_notification_resend",
+    # The Region's progress of the programmes and their files, refused to the entities' people
+    # (tests/programmes/test_attacker.py).
+    "programmes_progress",
+    "programmes_progress_export",
+    "programmes_programme_progress",
+    "programmes_programme_progress_export",
 }
 
 
@@ -287,7 +317,14 @@ def admin_routes_with_ids():
     for route, pattern in _patterns(get_resolver().url_patterns):
         if (
             route.startswith(
-                ("admin/registry/", "admin/calls/", "admin/helpdesk/tickets/", "admin/circulars/", "admin/notifiche/")
+                (
+                    "admin/registry/",
+                    "admin/calls/",
+                    "admin/helpdesk/tickets/",
+                    "admin/circulars/",
+                    "admin/notifiche/",
+                    "admin/programmes/",
+                )
             )
             and pattern.name
             and "modeladmin" not in pattern.name
@@ -416,6 +453,8 @@ API_LISTS = {
     "circular-list",
     "ticket-list",
     "notification-list",
+    "programme-list",
+    "intervention-list",
 }
 # Routes that take an id: the model whose lookup value fills it, and what each method must
 # answer when the id is the other entity's. Entities are a public register (GET shows the
@@ -438,6 +477,11 @@ API_EXPECTED = {
     "ticket-attachments": (Ticket, {"get": 404}),
     "notification-detail": (Notification, {"get": 404}),
     "notification-read": (Notification, {"post": 404}),
+    "intervention-detail": (Intervention, {"get": 404, "patch": 404, "put": 405}),
+    "intervention-transitions": (Intervention, {"post": 404}),
+    "intervention-progress-reports": (Intervention, {"post": 404}),
+    # The programmes are the Region's, read by each of their beneficiaries (the shared one here).
+    "programme-detail": (None, {}),
     "call-detail": (None, {}),
     "call-allocation": (None, {}),
 }
