@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -31,6 +32,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, parsers, permissions, serializers, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler, set_rollback
 
 from core.errors import is_state_conflict
@@ -59,6 +61,157 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     @property
     def max_limit(self):
         return getattr(settings, "PUSH_API_MAX_PAGE_SIZE", 500)
+
+
+class KeysetPagination(LimitOffsetPagination):
+    """Pages of a list that may hold a million rows: by cursor, and by offset for clients
+    written before the cursor existed.
+
+    - Without `offset`, the first page's `next` link carries `cursor`, an opaque token
+      (signed, so it cannot be forged or altered: a changed one is a 400) holding the last
+      row's value of `keyset_field`, a unique field. A cursor page is the rows after that
+      value in the order of that field: one indexed query however deep, no count, `previous`
+      always null. The filters apply as given with the cursor: the cursor is a position, not
+      a query, and never widens what the caller may see.
+    - `offset` (with `limit`) pages as before, with `count`; the database counts and skips
+      every row before the page, so deep offsets of big lists are slow.
+    - `ordering` other than `keyset_field` pages by offset; with a cursor it is a 400.
+    - `count` on the first page and offset pages is exact, or the database's estimate when
+      the view says so (`list_count`), flagged by `count_estimated`."""
+
+    keyset_field = "pk"
+    cursor_query_param = "cursor"
+    ordering_query_param = "ordering"
+    cursor_max_length = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.view = view
+        self.count = None
+        self.count_estimated = False
+        self.mode = "offset"
+        self.next_position = None
+        params = request.query_params
+        ordering = params.get(self.ordering_query_param, "")
+        keyset_order = ordering in ("", self.keyset_field)
+        if self.cursor_query_param in params:
+            if self.offset_query_param in params:
+                raise exceptions.ValidationError({self.cursor_query_param: [_("Give either cursor or offset, not both.")]})
+            if not keyset_order:
+                raise exceptions.ValidationError(
+                    {self.ordering_query_param: [_("Pages by cursor keep the list's own order: leave out ordering.")]}
+                )
+            self.mode = "cursor"
+            self.limit = self.get_limit(request)
+            return self._keyset_rows(queryset, self.decode_cursor(params[self.cursor_query_param]))
+        if self.offset_query_param in params or not keyset_order:
+            return super().paginate_queryset(queryset, request, view)
+        self.mode = "first"
+        self.limit = self.get_limit(request)
+        self.offset = 0
+        self.count = self.get_count(queryset)
+        return self._keyset_rows(queryset, None)
+
+    def _keyset_rows(self, queryset, after):
+        if after is not None:
+            queryset = queryset.filter(**{f"{self.keyset_field}__gt": after})
+        rows = list(queryset.order_by(self.keyset_field)[: self.limit + 1])
+        if len(rows) > self.limit:
+            rows = rows[: self.limit]
+            self.next_position = getattr(rows[-1], self.keyset_field)
+        return rows
+
+    def get_count(self, queryset):
+        counter = getattr(self.view, "list_count", None)
+        if counter is None:
+            return super().get_count(queryset)
+        count, self.count_estimated = counter(queryset)
+        return count
+
+    # The cursor -------------------------------------------------------------------------
+
+    @property
+    def cursor_salt(self):
+        # A cursor of one list (field) is no cursor of another.
+        return f"push.api.cursor.{self.keyset_field}"
+
+    def encode_cursor(self, position) -> str:
+        return signing.dumps({"after": position}, salt=self.cursor_salt, compress=False)
+
+    def decode_cursor(self, token: str):
+        invalid = exceptions.ValidationError(
+            {self.cursor_query_param: [_("This cursor is not valid: start again from the first page, without cursor.")]}
+        )
+        if len(token) > self.cursor_max_length:
+            raise invalid
+        try:
+            payload = signing.loads(token, salt=self.cursor_salt)
+        except signing.BadSignature:
+            raise invalid from None
+        position = payload.get("after") if isinstance(payload, dict) else None
+        if not isinstance(position, (str, int)) or isinstance(position, bool):
+            raise invalid
+        return position
+
+    # Links and response ---------------------------------------------------------------
+
+    def get_next_link(self):
+        if self.mode in ("first", "cursor"):
+            if self.next_position is None:
+                return None
+            url = self.request.build_absolute_uri()
+            url = remove_query_param(url, self.offset_query_param)
+            url = replace_query_param(url, self.limit_query_param, self.limit)
+            return replace_query_param(url, self.cursor_query_param, self.encode_cursor(self.next_position))
+        return super().get_next_link()
+
+    def get_previous_link(self):
+        if self.mode in ("first", "cursor"):
+            return None
+        return super().get_previous_link()
+
+    def get_paginated_response(self, data):
+        body = {}
+        if self.mode != "cursor":
+            body.update(count=self.count, count_estimated=self.count_estimated)
+        body.update(next=self.get_next_link(), previous=self.get_previous_link(), results=data)
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        properties["count"]["description"] = _(
+            "Rows in the list: on the first page and on pages by offset, absent on pages by cursor."
+        )
+        properties["count_estimated"] = {
+            "type": "boolean",
+            "description": _("True when count is the database's estimate (very large lists), not an exact figure."),
+        }
+        properties["next"]["description"] = _("The next page: follow it as given (it carries the cursor).")
+        described["required"] = ["results"]
+        return described
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.offset_query_param:
+                parameter["description"] = _(
+                    "Rows to skip (paging by offset, with count). Slow deep into big lists: prefer cursor."
+                )
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": _(
+                    "The position after which the page starts, as given in the previous page's next link: "
+                    "the way to read a big list to the end (one fast query per page, however deep). "
+                    "Opaque and signed: an altered cursor is refused with 400."
+                ),
+                "schema": {"type": "string"},
+            }
+        )
+        return parameters
 
 
 # --- input fields ------------------------------------------------------------------------

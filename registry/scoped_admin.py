@@ -27,7 +27,10 @@ from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.encoding import force_str
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.log_actions import log
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -43,11 +46,29 @@ security_log = logging.getLogger("push.security")
 
 
 class _CountedPaginator(WagtailPaginator):
-    """A paginator told the count it would otherwise query again."""
+    """A paginator told the count it would otherwise query again; when that count is an
+    estimate (registry.stock.selectors.list_count) its label says so ("about 1,000,000
+    units"), numbers written as the language writes them."""
 
-    def __init__(self, *args, count, **kwargs):
+    def __init__(self, *args, count, estimated=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.__dict__["count"] = count
+        self.estimated = estimated
+
+    @cached_property
+    def items_count_label(self):
+        return count_label(self.count, self.estimated, self.verbose_name, self.verbose_name_plural)
+
+
+def count_label(count: int, estimated: bool, singular, plural) -> str:
+    """"1 unit", "12.345 units", "about 1.000.000 units": an estimate is rounded to three
+    significant digits, so that it does not look more precise than it is."""
+    if estimated:
+        rounded = round(count, 2 - len(str(count))) if count >= 1000 else count
+        return _("about %(count)s %(name)s") % {"count": number_format(rounded, force_grouping=True), "name": plural}
+    if count == 1:
+        return f"1 {singular}"
+    return f"{number_format(count, force_grouping=True)} {plural}"
 
 
 class UndeclaredListParameters(Exception):
@@ -131,12 +152,21 @@ class ItalianExportIndexView(IndexView):
             status=400,
         )
 
+    def count_rows(self, queryset) -> tuple[int, bool]:
+        """How many rows `queryset` has, and whether that is an estimate. Exact here; a
+        list that may hold a million rows answers with an estimate for regional lists
+        (UnitIndexView)."""
+        return queryset.count(), False
+
     def get_context_data(self, **kwargs):
         queryset = self.queryset
-        result_count = queryset.count()
+        result_count, result_estimated = self.count_rows(queryset)
         narrowed = bool(self.query) or any(key not in self.IGNORED_PARAMS for key in self.params)
-        all_count = self.get_base_queryset().count() if narrowed else result_count
-        paginator = _CountedPaginator(queryset, self.items_per_page, count=result_count)
+        if narrowed:
+            all_count, all_estimated = self.count_rows(self.get_base_queryset())
+        else:
+            all_count, all_estimated = result_count, result_estimated
+        paginator = _CountedPaginator(queryset, self.items_per_page, count=result_count, estimated=result_estimated)
         try:
             page_obj = paginator.page(self.page_num)
         except InvalidPage:
@@ -145,6 +175,11 @@ class ItalianExportIndexView(IndexView):
             "view": self,
             "all_count": all_count,
             "result_count": result_count,
+            "count_estimated": result_estimated or all_estimated,
+            "result_count_label": paginator.items_count_label,
+            "all_count_label": count_label(
+                all_count, all_estimated, self.opts.verbose_name, self.opts.verbose_name_plural
+            ),
             "paginator": paginator,
             "page_obj": page_obj,
             "elided_page_range": paginator.get_elided_page_range(self.page_num),

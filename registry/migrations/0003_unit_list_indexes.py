@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="unit",
-            index=models.Index(fields=["status"], name="unit_status"),
+            index=models.Index(fields=["status", "id"], name="unit_status"),
         ),
         migrations.RunPython(create_estimate_function, drop_estimate_function, elidable=False),
     ]

@@ -30,7 +30,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import BoundedJSONParser, ModelViewPermission, problem
+from core.api import BoundedJSONParser, KeysetPagination, ModelViewPermission, problem
 from registry.models import (
     CADASTRAL_CATEGORY_CHOICES,
     Building,
@@ -165,9 +165,11 @@ class UnitFilter(django_filters.FilterSet):
     owner = django_filters.CharFilter(field_name="owner__code", label="owner PUSH code")
     manager = django_filters.CharFilter(field_name="building__manager__code", label="manager PUSH code")
     building = django_filters.NumberFilter(field_name="building_id")
-    status = django_filters.MultipleChoiceFilter(choices=OccupancyStatus.choices)
-    cadastral_category = django_filters.MultipleChoiceFilter(choices=CADASTRAL_CATEGORY_CHOICES)
-    energy_class = django_filters.MultipleChoiceFilter(choices=EnergyClass.choices)
+    # distinct=False: these columns are the unit's own, no join can repeat a row, and
+    # DISTINCT over every column would sort the whole filtered list.
+    status = django_filters.MultipleChoiceFilter(choices=OccupancyStatus.choices, distinct=False)
+    cadastral_category = django_filters.MultipleChoiceFilter(choices=CADASTRAL_CATEGORY_CHOICES, distinct=False)
+    energy_class = django_filters.MultipleChoiceFilter(choices=EnergyClass.choices, distinct=False)
     accessible = django_filters.BooleanFilter()
     use = django_filters.ChoiceFilter(choices=UnitUse.choices)
     updated_since = UpdatedSinceFilter(
@@ -261,20 +263,47 @@ class UnitBulkUpsertSchema(UnitBulkUpsertInput):
     units = serializers.ListField(child=UnitRecordSerializer(), max_length=MAX_BULK_UNITS)
 
 
+class UnitPagination(KeysetPagination):
+    """Units are paged by PUSH id (unique, indexed): `?cursor=` reads the whole regional
+    stock one indexed query per page."""
+
+    keyset_field = "push_id"
+
+
+def encode_cursor(push_id: str) -> str:
+    """The cursor of the unit list's page that starts after `push_id`."""
+    return UnitPagination().encode_cursor(push_id)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Units the caller may see"),
+    list=extend_schema(
+        summary="Units the caller may see",
+        description=(
+            "By PUSH id, 50 per page (`limit` up to the largest page). To read many units, follow "
+            "`next`: after the first page it carries `cursor`, and each page by cursor is one fast "
+            "query however deep in the list. `offset` still works, with `count` on every page, but "
+            "the database walks every row it skips: slow deep into the regional stock. `count` is "
+            "the database's estimate for the Region's largest lists (`count_estimated` true)."
+        ),
+    ),
     retrieve=extend_schema(summary="One unit, by its PUSH id (owner code-owner's id)"),
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelViewPermission]
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
+    pagination_class = UnitPagination
     lookup_field = "push_id"
     lookup_value_regex = r"\d{6}-[A-Za-z0-9._\-]+"
     ordering_fields = ["push_id", "updated_at", "conventional_area"]
 
     def get_queryset(self):
         return selectors.visible_units(self.request.user, fields=UNIT_API_FIELDS)
+
+    def list_count(self, queryset) -> tuple[int, bool]:
+        # An estimate only for the Region's large lists (registry.stock.selectors.list_count).
+        counted = selectors.list_count(queryset, self.request.user)
+        return counted.value, counted.estimated
 
     @extend_schema(
         summary="Create or update units in bulk (all or nothing)",

@@ -182,15 +182,15 @@ class Unit(RecordValidation, models.Model):
             models.Index(fields=["owner", "status"]),
             # The lists' filters at a million units (docs/PERFORMANCE.md, "Lists at a million
             # units"): the natural order of the admin list (registry.stock.admin.units
-            # .natural_unit_order, same expressions) and the occupancy status alone, which
-            # regional lists filter on and count exactly when few.
+            # .natural_unit_order, same expressions) and the occupancy status, which regional
+            # lists filter, sort (then by id) and count exactly when few.
             models.Index(
                 models.functions.Left("push_id", 6),
                 models.functions.Length("push_id"),
                 "push_id",
                 name="unit_natural_order",
             ),
-            models.Index(fields=["status"], name="unit_status"),
+            models.Index(fields=["status", "id"], name="unit_status"),
         ]
 
     def __str__(self):

@@ -1,7 +1,8 @@
 """The unit list (exports in the import format, written in the background when long) and
 the unit's admin."""
 
-from django.db.models.functions import Length
+from django.db.models import F
+from django.db.models.functions import Left, Length
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -9,12 +10,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 
-from core.exports import spreadsheet_file
+from core.exports import spreadsheet_file, streaming_text_response
 from core.forms import ConfirmPanel
 from registry.models import (
     Unit,
 )
 from registry.scoped_admin import ItalianExportIndexView, ScopedModelAdmin
+from registry.stock import selectors, unit_export
 from registry.stock import services as stock
 from registry.stock.admin.common import (
     RETURN_PARAMETER,
@@ -33,10 +35,15 @@ from registry.stock.spec import EXPORT_HEADERS, unit_export_rows
 
 def natural_unit_order(descending: bool = False) -> list:
     """Units in the order people expect: by owner, then by the owner's id with numbers in
-    numeric order (BA-2 before BA-10), i.e. shorter ids first, then alphabetically."""
-    keys = ["owner__code", Length("local_id"), "local_id"]
+    numeric order (BA-2 before BA-10), i.e. shorter ids first, then alphabetically.
+
+    Written on the PUSH id alone ("<owner's 6-digit code>-<owner's id>": its first six
+    characters are the owner's code, its length the id's plus seven), the same expressions
+    as the `unit_natural_order` index, so that PostgreSQL reads the first page of a million
+    units from the index instead of sorting them all."""
+    keys = [Left("push_id", 6), Length("push_id"), F("push_id")]
     if descending:
-        return [key.desc() if hasattr(key, "desc") else f"-{key}" for key in keys]
+        return [key.desc() for key in keys]
     return keys
 
 
@@ -46,12 +53,26 @@ class UnitIndexView(ItalianExportIndexView):
 
     def get_ordering(self, request, queryset):
         ordering = []
+        natural = False
         for key in super().get_ordering(request, queryset):
             if key in ("push_id", "-push_id"):
                 ordering.extend(natural_unit_order(descending=key.startswith("-")))
-            else:
+                natural = True
+            elif key not in ("id", "-id", "pk", "-pk"):
                 ordering.append(key)
+        # modeladmin ends every order with "-id" to make it total. The PUSH id is unique
+        # already; any other order ends with the id in the same direction as its first key,
+        # so that an index such as (status, id) serves the whole ORDER BY.
+        if not natural:
+            first = ordering[0] if ordering else ""
+            ordering.append("-id" if isinstance(first, str) and first.startswith("-") else "id")
         return ordering
+
+    def count_rows(self, queryset):
+        # The planner's estimate for the Region's large lists, never for an owner's
+        # (registry.stock.selectors.list_count).
+        counted = selectors.list_count(queryset, self.request.user)
+        return counted.value, counted.estimated
 
     def get_context_data(self, **kwargs):
         # Sorting links for the lean table (registry/admin/unit_index.html) keep the filters.
@@ -73,11 +94,24 @@ class UnitIndexView(ItalianExportIndexView):
                     rows=rows,
                 )
                 return redirect(reverse("registry_export_status", args=[token]))
-        queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
-        rows = unit_export_rows(queryset.iterator(chunk_size=2000))
         filename = f"alloggi-{timezone.localdate():%Y%m%d}"
         # Without a second audit entry: the list's dispatch already writes the export's
         # (registry.scoped_admin.audit_export).
+        columns = unit_export.fast_columns()
+        if columns is not None:
+            # Plain values read in chunks, each column formatted per distinct value; the CSV
+            # is streamed as it is written (registry.stock.unit_export).
+            if spreadsheet_format == self.FORMAT_CSV:
+                return streaming_text_response(unit_export.csv_chunks(queryset, columns), filename=filename)
+            return spreadsheet_file(
+                EXPORT_HEADERS,
+                unit_export.typed_rows(queryset, columns),
+                filename=filename,
+                file_format="xlsx",
+                sheet_title="Alloggi",
+            )
+        queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
+        rows = unit_export_rows(queryset.iterator(chunk_size=2000))
         return spreadsheet_file(
             EXPORT_HEADERS,
             rows,
