@@ -19,6 +19,7 @@ from .models import OPEN_STATES, Reinvestment, Sale, SalePlan, SalePlanUnit
 
 # Units that cannot be put in a plan: already for sale or sold.
 NOT_PROPOSABLE = (OccupancyStatus.FOR_SALE, OccupancyStatus.SOLD)
+CENT = Decimal("0.01")
 
 
 def plans_visible_to(user):
@@ -125,15 +126,19 @@ def proceeds_by_owner(user, *, year: int | None = None) -> list[OwnerProceeds]:
         )
     }
     owners = Entity.objects.filter(pk__in=set(sold) | set(spent)).order_by("name")
-    zero = Decimal("0.00")
+
+    def cents(row, key) -> Decimal:
+        # SQLite sums decimals without their scale: every amount is given to the cent.
+        return Decimal(row.get(key) or 0).quantize(CENT)
+
     return [
         OwnerProceeds(
             owner=owner,
             units_sold=sold.get(owner.pk, {}).get("units", 0),
-            proceeds=sold.get(owner.pk, {}).get("proceeds") or zero,
-            reinvested=spent.get(owner.pk, {}).get("total") or zero,
-            new_housing=spent.get(owner.pk, {}).get("new_housing") or zero,
-            recovery=spent.get(owner.pk, {}).get("recovery") or zero,
+            proceeds=cents(sold.get(owner.pk, {}), "proceeds"),
+            reinvested=cents(spent.get(owner.pk, {}), "total"),
+            new_housing=cents(spent.get(owner.pk, {}), "new_housing"),
+            recovery=cents(spent.get(owner.pk, {}), "recovery"),
         )
         for owner in owners
     ]

@@ -37,8 +37,9 @@ class PlanForm(forms.Form):
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        if len(owners) == 1:
-            self.fields["owner"].initial = owners[0].pk
+        only = list(owners.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            self.fields["owner"].initial = only[0]
             self.fields["owner"].widget = forms.HiddenInput()
 
 
@@ -110,8 +111,9 @@ class ReinvestmentForm(forms.Form):
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        if len(owners) == 1:
-            self.fields["owner"].initial = owners[0].pk
+        only = list(owners.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            self.fields["owner"].initial = only[0]
             self.fields["owner"].widget = forms.HiddenInput()
 
 

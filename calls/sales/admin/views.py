@@ -92,8 +92,7 @@ def plan_list(request):
 def plan_new(request):
     if not policy.proposes_sale_plans(request.user):
         raise PermissionDenied
-    owners = list(selectors.owners_for(request.user))
-    form = PlanForm(request.POST or None, owners=owners)
+    form = PlanForm(request.POST or None, owners=selectors.owners_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(
@@ -359,7 +358,8 @@ def proceeds(request):
             "rows": rows,
             "reinvestments": reinvestments,
             "may_record": policy.proposes_sale_plans(request.user),
-            "query": request.GET.urlencode(),
+            # The files' links carry the year read, never the query string as given.
+            "query": f"year={year}" if year else "",
         },
     )
 
@@ -367,8 +367,7 @@ def proceeds(request):
 def reinvestment_new(request):
     if not policy.proposes_sale_plans(request.user):
         raise PermissionDenied
-    owners = list(selectors.owners_for(request.user))
-    form = ReinvestmentForm(request.POST or None, owners=owners)
+    form = ReinvestmentForm(request.POST or None, owners=selectors.owners_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_reinvestment(by=request.user, **form.cleaned_data)
