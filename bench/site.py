@@ -3,17 +3,24 @@
 
 Builds a throw-away site with the demo content, serves it with gunicorn (--workers, default 4,
 gthread with --threads, default 4)
-and measures requests per second with wrk (Debian package `wrk`) on the home page, a notice and
-a call guideline: warm (pages already in the cache) and cold (page cache switched off, every
-request rendered). DEBUG is off (config.settings.bench).
+and measures requests per second with wrk (Debian package `wrk`: `apt-get install -y wrk`) on
+the home page, a notice and a call guideline: warm (pages already in the cache) and cold (page
+cache switched off, every request rendered). DEBUG is off (config.settings.bench).
 
-    python bench/site.py [--workers 4] [--seconds 10] [--connections 64]
+In the warm run, the same server also answers a bare Django view (bench/urls.py, routed only
+under these settings with PUSH_BENCH_BARE_VIEW=1) with a body as long as the cached home page:
+`bare_rps` is the floor of any Django response on this machine, `warm_ratio` the cached home
+page's share of it (home_rps_warm / bare_rps), measured one after the other under the same load.
 
-Ends with name=value lines: home_rps_warm, notice_rps_warm, guideline_rps_warm, home_rps_cold.
+    python bench/site.py [--workers 4] [--threads 4] [--seconds 10] [--connections 64]
+
+Ends with name=value lines: home_rps_warm, notice_rps_warm, guideline_rps_warm, bare_rps,
+warm_ratio, home_rps_cold, load_average.
 """
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,19 +60,25 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
     if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
+        sys.exit("wrk is needed: apt-get install -y wrk")
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     figures = {}
     for mode, cache in (("warm", "1"), ("cold", "0")):
-        with throwaway_site("config.settings.bench", {"PUSH_PAGE_CACHE": cache}) as env:
+        with throwaway_site("config.settings.bench", {"PUSH_PAGE_CACHE": cache, "PUSH_BENCH_BARE_VIEW": "1"}) as env:
             port = free_port()
             command = [
                 gunicorn,
                 "config.wsgi",
                 "--workers",
                 str(args.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.threads),
                 "--bind",
                 f"127.0.0.1:{port}",
+                "--graceful-timeout",
+                "5",
                 "--log-level",
                 "warning",
             ]
@@ -84,8 +97,24 @@ def main():
                         f"{mode:4} {name:9} {figures[f'{name}_rps_{mode}']:8.0f} requests/s  {url.replace(base, '')}",
                         flush=True,
                     )
-    for name in ("home_rps_warm", "notice_rps_warm", "guideline_rps_warm", "home_rps_cold"):
+                if mode == "warm":
+                    with urllib.request.urlopen(urls["home"]) as response:
+                        size = len(response.read())
+                    bare = f"{base}/_bench/bare/?bytes={size}"
+                    with urllib.request.urlopen(bare) as response:
+                        assert len(response.read()) == size
+                    wrk(bare, 2, args.connections)
+                    figures["bare_rps"] = wrk(bare, args.seconds, args.connections)
+                    # The home page again, right after the bare view: the ratio is taken from
+                    # the two figures measured under the same conditions, one after the other.
+                    home_again = wrk(urls["home"], args.seconds, args.connections)
+                    figures["warm_ratio"] = home_again / figures["bare_rps"]
+                    print(f"warm bare      {figures['bare_rps']:8.0f} requests/s  {size} bytes", flush=True)
+                    print(f"warm home      {home_again:8.0f} requests/s  (again, after the bare view)", flush=True)
+    for name in ("home_rps_warm", "notice_rps_warm", "guideline_rps_warm", "bare_rps", "home_rps_cold"):
         print(f"{name}={figures[name]:.0f}")
+    print(f"warm_ratio={figures['warm_ratio']:.2f}")
+    print("load_average=" + "/".join(f"{value:.2f}" for value in os.getloadavg()))
 
 
 if __name__ == "__main__":
