@@ -26,6 +26,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from calls.models import Applicant, Attachment, Call, CallState, CallType, ProtocolEntry, Submission
 from calls.programmes.models import Intervention, InterventionType, Programme
+from calls.sales.models import SalePlan, SalePlanUnit
 from core.notifications.models import Notification
 from core.pdf import blank_pdf
 from helpdesk.circulars.models import Circular, CircularAttachment, ReplyAttachment
@@ -47,6 +48,7 @@ from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
 from tests.factories import member, valid_fiscal_code
 from tests.helpdesk.circulars.fixtures import plant_circular
+from tests.sales.fixtures import plant_sale_plan
 from tests.helpers import (
     assert_bad_request,
     assert_forbidden,
@@ -206,6 +208,8 @@ def owners(entities, load_stock):
         owner["markers"] = plant_intervention(owner["entity"], tag, owner["rows"], owner["markers"])
     for owner, tag in ((bari, "Bari"), (arca, "Salento")):
         owner["markers"] = (*owner["markers"], *plant_circular(owner["entity"], tag, owner["officer"], owner["rows"]))
+    for owner, tag in ((bari, "Bari"), (arca, "Salento")):
+        owner["markers"] = (*owner["markers"], *plant_sale_plan(owner["entity"], tag, owner["officer"], owner["rows"]))
     stock.take_snapshot(reference_date=timezone.localdate(), taken_by=member(REGION, Role.ADMINISTRATOR))
     return {"bari": bari, "arca": arca}
 
@@ -265,6 +269,11 @@ ADMIN_ROUTES = {
     "helpdesk_attachment": (Ticket, "get", {"attachment_pk": TicketAttachment}),
     "push_notification_open": (Notification, "post", {}),
     "programmes_intervention_move": (Intervention, "post", {"action": "start_design"}),
+    "sales_plan": (SalePlan, "get", {}),
+    "sales_plan_units": (SalePlan, "post", {}),
+    "sales_plan_unit_remove": (SalePlan, "post", {"line_pk": SalePlanUnit}),
+    "sales_sale_new": (SalePlan, "post", {"line_pk": SalePlanUnit}),
+    "sales_plan_move": (SalePlan, "post", {"action": "send"}),
 }
 # Admin lists beyond modeladmin's (no id in the address): asked with the other's ids and codes
 # in the query string, they show nothing of the other (or refuse the person altogether).
@@ -279,6 +288,12 @@ ADMIN_LISTS = {
     # A beneficiary's update file (its own interventions) and its upload screen.
     "programmes_update_file": {"file_format": "csv"},
     "programmes_update_upload": {},
+    # The sale plans' list, new plan, proceeds against reinvestments (and their file), new reinvestment.
+    "sales_plans": {},
+    "sales_plan_new": {},
+    "sales_proceeds": {},
+    "sales_proceeds_export": {"file_format": "csv"},
+    "sales_reinvestment_new": {},
 }
 NOT_OWNED_ROUTES = {
     "calls_riparto",
@@ -455,6 +470,7 @@ API_LISTS = {
     "notification-list",
     "programme-list",
     "intervention-list",
+    "sale-plan-list",
 }
 # Routes that take an id: the model whose lookup value fills it, and what each method must
 # answer when the id is the other entity's. Entities are a public register (GET shows the
@@ -480,6 +496,13 @@ API_EXPECTED = {
     "intervention-detail": (Intervention, {"get": 404, "patch": 404, "put": 405}),
     "intervention-transitions": (Intervention, {"post": 404}),
     "intervention-progress-reports": (Intervention, {"post": 404}),
+    "sale-plan-detail": (SalePlan, {"get": 404}),
+    "sale-plan-units": (SalePlan, {"post": 404}),
+    "sale-plan-send": (SalePlan, {"post": 404}),
+    "sale-plan-request-integration": (SalePlan, {"post": 404}),
+    "sale-plan-approve": (SalePlan, {"post": 404}),
+    "sale-plan-reject": (SalePlan, {"post": 404}),
+    "sale-plan-sales": (SalePlan, {"post": 404}),
     # The programmes are the Region's, read by each of their beneficiaries (the shared one here).
     "programme-detail": (None, {}),
     "call-detail": (None, {}),
