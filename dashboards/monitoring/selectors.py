@@ -114,6 +114,7 @@ class ComuneRow:
     register_status: RegisterStatus
     calls: dict[int, CallStatus] = field(default_factory=dict)  # call pk -> status, every open call
     tickets: int | None = None  # None: PUSH without the helpdesk
+    late_interventions: int = 0  # interventions of a programme with a late milestone
 
     @property
     def accreditation_label(self) -> str:
@@ -204,6 +205,13 @@ def open_tickets_by_entity() -> dict[int, int] | None:
     return helpdesk_open_tickets()
 
 
+def late_interventions_by_entity() -> dict[int, int]:
+    """Interventions with a late milestone per beneficiary id, as the programmes count them."""
+    from calls.programmes.selectors import late_interventions_by_entity as programmes_late
+
+    return programmes_late()
+
+
 # --- the rows ---------------------------------------------------------------------------
 
 
@@ -214,13 +222,14 @@ def open_call_list() -> list:
 
 def rows(*, province="", arca="", accreditation="", calls=None, now=None) -> tuple[list[ComuneRow], list]:
     """Every Comune within the column filters, with its figures, and the open calls (the
-    columns): six queries at most, whatever the number of Comuni."""
+    columns): seven queries at most (the late interventions one GROUP BY), whatever the number of Comuni."""
     calls = open_call_list() if calls is None else calls
     found = comuni(province=province, arca=arca, accreditation=accreditation)
     people = people_by_entity()
     registers = registers_by_owner()
     statuses = submission_statuses(calls)
     tickets = open_tickets_by_entity()
+    late_interventions = late_interventions_by_entity()
     result = []
     for comune in found:
         register = registers.get(comune["id"], Register())
@@ -238,6 +247,7 @@ def rows(*, province="", arca="", accreditation="", calls=None, now=None) -> tup
                 register_status=register_status(register.units, register.latest, now=now),
                 calls={call.pk: statuses.get((comune["id"], call.pk), CallStatus.MISSING) for call in calls},
                 tickets=None if tickets is None else tickets.get(comune["id"], 0),
+                late_interventions=late_interventions.get(comune["id"], 0),
             )
         )
     return result, calls

@@ -106,6 +106,13 @@ def columns(calls: list, *, with_tickets: bool) -> list[Column]:
             lambda row: row.register_status.value,
         ),
         *(_call_column(call) for call in calls),
+        Column(
+            "late_interventions",
+            _("Late interventions"),
+            lambda row: row.late_interventions,
+            lambda row: row.late_interventions,
+            numeric=True,
+        ),
     ]
     if with_tickets:
         result.append(
