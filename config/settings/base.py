@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
         "EntityKindEnum": "registry.models.EntityKind",
         "ProtocolKindEnum": "calls.models.ProtocolKind",
         "OccupancyStatusEnum": "registry.models.OccupancyStatus",
+        "EnergyClassEnum": "registry.models.EnergyClass",
         # The readiness answer's database, cache and worker checks share one set of states.
         "ReadinessStateEnum": ["ok", "failing"],
     },
@@ -382,6 +383,9 @@ PUSH_NOTIFICATION_BACKOFF_MAX_SECONDS = int(os.environ.get("PUSH_NOTIFICATION_BA
 # Register exports of more rows than this are written in the background, with a status
 # page and a download link (registry/stock.py); smaller ones are answered immediately.
 PUSH_EXPORT_BACKGROUND_ROWS = int(os.environ.get("PUSH_EXPORT_BACKGROUND_ROWS", "20000"))
+# An intervention of a programme not updated for this many days is reported as stale
+# (calls/programmes), unless its programme sets its own number of days.
+PUSH_PROGRAMMES_STALE_DAYS = int(os.environ.get("PUSH_PROGRAMMES_STALE_DAYS", "90"))
 # Search address of a Nominatim-compatible geocoder that places a building from its address
 # (registry/geo/geocoder.py); empty: off, coordinates are typed.
 PUSH_GEOCODER_URL = os.environ.get("PUSH_GEOCODER_URL", "")
