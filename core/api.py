@@ -96,7 +96,9 @@ class KeysetPagination(LimitOffsetPagination):
         keyset_order = ordering in ("", self.keyset_field)
         if self.cursor_query_param in params:
             if self.offset_query_param in params:
-                raise exceptions.ValidationError({self.cursor_query_param: [_("Give either cursor or offset, not both.")]})
+                raise exceptions.ValidationError(
+                    {self.cursor_query_param: [_("Give either cursor or offset, not both.")]}
+                )
             if not keyset_order:
                 raise exceptions.ValidationError(
                     {self.ordering_query_param: [_("Pages by cursor keep the list's own order: leave out ordering.")]}

@@ -41,34 +41,40 @@ from core.exports import log_export, streaming_csv_response
 from core.tabular import neutralise_formula
 
 from . import access
+from .stock.selectors import RowCount
 
 security_log = logging.getLogger("push.security")
 
 
 class _CountedPaginator(WagtailPaginator):
-    """A paginator told the count it would otherwise query again; when that count is an
-    estimate (registry.stock.selectors.list_count) its label says so ("about 1,000,000
-    units"), numbers written as the language writes them."""
+    """A paginator told the count it would otherwise query again (a RowCount: exact, an
+    estimate or "more than"); its label says which ("about 1,000,000 units"), numbers
+    written as the language writes them."""
 
-    def __init__(self, *args, count, estimated=False, **kwargs):
+    def __init__(self, *args, count: RowCount, **kwargs):
         super().__init__(*args, **kwargs)
-        self.__dict__["count"] = count
-        self.estimated = estimated
+        self.row_count = count
+        # "More than 50,000": one page past the limit, so that the next link is offered.
+        self.__dict__["count"] = count.value + 1 if count.more_than else count.value
 
     @cached_property
     def items_count_label(self):
-        return count_label(self.count, self.estimated, self.verbose_name, self.verbose_name_plural)
+        return count_label(self.row_count, self.verbose_name, self.verbose_name_plural)
 
 
-def count_label(count: int, estimated: bool, singular, plural) -> str:
-    """"1 unit", "12.345 units", "about 1.000.000 units": an estimate is rounded to three
-    significant digits, so that it does not look more precise than it is."""
-    if estimated:
-        rounded = round(count, 2 - len(str(count))) if count >= 1000 else count
+def count_label(count: RowCount, singular, plural) -> str:
+    """ "1 unit", "12.345 units", "about 1.000.000 units", "more than 50.000 units". An
+    estimate is rounded to three significant digits, so that it does not look more precise
+    than it is."""
+    value = count.value
+    if count.estimated:
+        rounded = round(value, 2 - len(str(value))) if value >= 1000 else value
         return _("about %(count)s %(name)s") % {"count": number_format(rounded, force_grouping=True), "name": plural}
-    if count == 1:
+    if count.more_than:
+        return _("more than %(count)s %(name)s") % {"count": number_format(value, force_grouping=True), "name": plural}
+    if value == 1:
         return f"1 {singular}"
-    return f"{number_format(count, force_grouping=True)} {plural}"
+    return f"{number_format(value, force_grouping=True)} {plural}"
 
 
 class UndeclaredListParameters(Exception):
@@ -152,34 +158,28 @@ class ItalianExportIndexView(IndexView):
             status=400,
         )
 
-    def count_rows(self, queryset) -> tuple[int, bool]:
-        """How many rows `queryset` has, and whether that is an estimate. Exact here; a
-        list that may hold a million rows answers with an estimate for regional lists
-        (UnitIndexView)."""
-        return queryset.count(), False
+    def count_rows(self, queryset) -> RowCount:
+        """How many rows `queryset` has. Exact here; a list that may hold a million rows
+        answers with an estimate for the Region's large lists (UnitIndexView)."""
+        return RowCount(queryset.count())
 
     def get_context_data(self, **kwargs):
         queryset = self.queryset
-        result_count, result_estimated = self.count_rows(queryset)
+        result = self.count_rows(queryset)
         narrowed = bool(self.query) or any(key not in self.IGNORED_PARAMS for key in self.params)
-        if narrowed:
-            all_count, all_estimated = self.count_rows(self.get_base_queryset())
-        else:
-            all_count, all_estimated = result_count, result_estimated
-        paginator = _CountedPaginator(queryset, self.items_per_page, count=result_count, estimated=result_estimated)
+        everything = self.count_rows(self.get_base_queryset()) if narrowed else result
+        paginator = _CountedPaginator(queryset, self.items_per_page, count=result)
         try:
             page_obj = paginator.page(self.page_num)
         except InvalidPage:
             page_obj = paginator.page(1)
         context = {
             "view": self,
-            "all_count": all_count,
-            "result_count": result_count,
-            "count_estimated": result_estimated or all_estimated,
+            "all_count": everything.value,
+            "result_count": result.value,
+            "count_estimated": not (result.exact and everything.exact),
             "result_count_label": paginator.items_count_label,
-            "all_count_label": count_label(
-                all_count, all_estimated, self.opts.verbose_name, self.opts.verbose_name_plural
-            ),
+            "all_count_label": count_label(everything, self.opts.verbose_name, self.opts.verbose_name_plural),
             "paginator": paginator,
             "page_obj": page_obj,
             "elided_page_range": paginator.get_elided_page_range(self.page_num),

@@ -301,9 +301,10 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.visible_units(self.request.user, fields=UNIT_API_FIELDS)
 
     def list_count(self, queryset) -> tuple[int, bool]:
-        # An estimate only for the Region's large lists (registry.stock.selectors.list_count).
+        # Not exact only for the Region's large lists (registry.stock.selectors.list_count);
+        # "more than N" is N + 1, not exact.
         counted = selectors.list_count(queryset, self.request.user)
-        return counted.value, counted.estimated
+        return counted.value + counted.more_than, not counted.exact
 
     @extend_schema(
         summary="Create or update units in bulk (all or nothing)",

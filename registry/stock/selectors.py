@@ -49,28 +49,37 @@ def visible_units(user, *, fields):
 
 @dataclass(frozen=True)
 class RowCount:
-    """How many rows a list has: exact, or PostgreSQL's planner estimate (`estimated`)."""
+    """How many rows a list has: exact; or PostgreSQL's planner estimate (`estimated`); or,
+    when the planner expected a small list and counting stopped at the limit, more than
+    `value` rows (`more_than`)."""
 
     value: int
     estimated: bool = False
+    more_than: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return not (self.estimated or self.more_than)
 
 
 def exact_count_limit() -> int:
-    """Lists the planner expects to be smaller than this are counted exactly."""
-    return getattr(settings, "PUSH_EXACT_COUNT_LIMIT", 100_000)
+    """Lists larger than this are not counted row by row (PUSH_EXACT_COUNT_LIMIT)."""
+    return getattr(settings, "PUSH_EXACT_COUNT_LIMIT", 50_000)
 
 
 def list_count(queryset, user) -> RowCount:
     """How many rows `queryset` (already scoped for `user`) has, for a list's header and pages.
 
     COUNT(*) reads every row: at a million units it costs more than the rest of the page.
-    So for people of the Region on PostgreSQL the count is the planner's estimate when that
-    is at least `PUSH_EXACT_COUNT_LIMIT` rows, and exact below (a filter that leaves a few
-    thousand rows is counted). Everybody else is always told the exact figure: an estimate
-    is computed from statistics over the whole table, and must not tell an owner anything
-    about other owners' stock. SQLite: always exact.
+    So for people of the Region on PostgreSQL:
+    - the planner expects at least PUSH_EXACT_COUNT_LIMIT rows: its estimate, said to be one;
+    - it expects fewer: the rows are counted, but no further than the limit; a list that
+      turns out larger (the planner misjudged a filter) is "more than <limit>".
+    Everybody else is always told the exact figure: an estimate is computed from statistics
+    over the whole table, and must not tell an owner anything about other owners' stock.
+    SQLite: always exact.
 
-    One query in every case (the estimate and, when needed, the exact count in the same
+    One query in every case (the estimate and, when needed, the bounded count in the same
     statement), so a list makes the same number of queries with few rows or many."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or not access.is_regional(user):
@@ -79,19 +88,24 @@ def list_count(queryset, user) -> RowCount:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:
         return RowCount(0)
+    limit = exact_count_limit()
     with connection.cursor() as cursor:
         # The query as text, its values quoted by the driver (never pasted in by hand), for
-        # push_row_estimate() to EXPLAIN (registry migration 0003). The exact count is a
-        # sub-select in the CASE's other branch: PostgreSQL runs it only when taken.
+        # push_row_estimate() to EXPLAIN (registry migration 0003). The count is a sub-select
+        # in the CASE's other branch: PostgreSQL runs it only when that branch is taken.
         text = connection.ops.compose_sql(sql, params)
         cursor.execute(
             "WITH estimate AS MATERIALIZED (SELECT push_row_estimate(%s) AS n) "
-            f"SELECT CASE WHEN n >= %s THEN n ELSE (SELECT count(*) FROM ({sql}) AS listed) END, n >= %s "
-            "FROM estimate",
-            [text, exact_count_limit(), *params, exact_count_limit()],
+            "SELECT n, CASE WHEN n >= %s THEN NULL "
+            f"ELSE (SELECT count(*) FROM ({sql} LIMIT %s) AS listed) END FROM estimate",
+            [text, limit, *params, limit + 1],
         )
-        value, estimated = cursor.fetchone()
-    return RowCount(int(value), bool(estimated))
+        estimate, counted = cursor.fetchone()
+    if counted is None:
+        return RowCount(int(estimate), estimated=True)
+    if counted > limit:
+        return RowCount(limit, more_than=True)
+    return RowCount(int(counted))
 
 
 # --- the admin's lists and pages ----------------------------------------------------------

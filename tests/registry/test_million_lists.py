@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.models import Unit
 from registry.stock.api import encode_cursor
+from registry.stock.selectors import RowCount
 from tests.conftest import ARCA_SUD_SALENTO, BARI
 
 UNITS = "/api/v1/units"
@@ -78,6 +79,22 @@ def test_a_filtered_list_the_planner_expects_small_is_counted_exactly(client, tw
     response = client.get(ADMIN_UNITS, {"status__exact": "vacant_ready"})
     assert response.context["count_estimated"] is False
     assert response.context["result_count"] == Unit.objects.filter(status="vacant_ready").count()
+
+
+@postgresql_only
+def test_a_list_the_planner_misjudges_is_counted_only_up_to_the_limit(two_owners, reviewer, settings):
+    """The planner guesses a third of the rows for a condition on an expression (22 of 65):
+    counting stops at the limit and the list is "more than 30", not a wrong exact figure."""
+    from django.db.models.functions import Length
+
+    from registry.stock.selectors import list_count
+
+    settings.PUSH_EXACT_COUNT_LIMIT = 30
+    analyze()
+    misjudged = Unit.objects.alias(id_length=Length("local_id")).filter(id_length__gt=0)
+    assert (list_count(misjudged, reviewer).value, list_count(misjudged, reviewer).more_than) == (30, True)
+    settings.PUSH_EXACT_COUNT_LIMIT = 100
+    assert list_count(misjudged, reviewer) == RowCount(65)
 
 
 def test_sqlite_or_below_the_limit_the_count_is_exact(client, two_owners, reviewer):

@@ -71,8 +71,7 @@ class UnitIndexView(ItalianExportIndexView):
     def count_rows(self, queryset):
         # The planner's estimate for the Region's large lists, never for an owner's
         # (registry.stock.selectors.list_count).
-        counted = selectors.list_count(queryset, self.request.user)
-        return counted.value, counted.estimated
+        return selectors.list_count(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
         # Sorting links for the lean table (registry/admin/unit_index.html) keep the filters.
