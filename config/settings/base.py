@@ -412,6 +412,9 @@ PUSH_MAX_CSV_LINE_CHARS = int(os.environ.get("PUSH_MAX_CSV_LINE_CHARS", 65_536))
 PUSH_MAX_JSON_BYTES = int(os.environ.get("PUSH_MAX_JSON_BYTES", 16 * 1024 * 1024))
 # Largest page of an API list (?limit=).
 PUSH_API_MAX_PAGE_SIZE = int(os.environ.get("PUSH_API_MAX_PAGE_SIZE", 500))
+# The Region's unit lists on PostgreSQL count their rows exactly up to this many; a larger
+# list shows the planner's estimate, "about N" (registry.stock.selectors.list_count).
+PUSH_EXACT_COUNT_LIMIT = int(os.environ.get("PUSH_EXACT_COUNT_LIMIT", 50_000))
 # Counts below this are not published in open data (dashboards/suppression.py).
 PUSH_SMALL_COUNT_THRESHOLD = int(os.environ.get("PUSH_SMALL_COUNT_THRESHOLD", 5))
 
