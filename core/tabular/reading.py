@@ -9,6 +9,7 @@ core.tabular.limits are enforced on what is actually read.
 
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass
 
@@ -33,15 +34,20 @@ class Table:
     rows: list[list]  # raw values; CSV gives str, XLSX gives str/int/float/datetime/bool/None
     first_data_row: int = 2  # spreadsheet row number of rows[0], for messages
     format: str = "csv"
+    estimated_rows: int | None = None  # with streamed rows: at most this many (lines of the file)
 
 
-def read_table(content: bytes, filename: str) -> Table:
+def read_table(content: bytes, filename: str, *, stream: bool = False, limits: Limits | None = None) -> Table:
     """The first sheet of a CSV or XLSX file. Raises FileRefused (SpreadsheetTooLarge for
-    files over the limits in settings) for a file that cannot be read."""
+    files over the limits in settings) for a file that cannot be read.
+
+    With `stream`, a CSV's rows are an iterator read as they are consumed (a million rows are
+    never all held), which raises FileRefused at the row that cannot be read; trailing blank
+    rows are then left to the caller (they are blank). `limits`: instead of the settings'."""
     name = filename.lower()
     if not content or content.isspace():
         raise FileRefused(_("The file is empty."), "empty")
-    limits = Limits.from_settings()
+    limits = limits or Limits.from_settings()
     if name.endswith(".xlsx"):
         if not content.startswith(XLSX_MAGIC):
             raise FileRefused(
@@ -51,7 +57,7 @@ def read_table(content: bytes, filename: str) -> Table:
         check_workbook_limits(content, limits=limits)
         return read_xlsx(content, limits=limits)
     if name.endswith(".csv") or name.endswith(".txt"):
-        return read_csv(content, limits=limits)
+        return read_csv(content, limits=limits, stream=stream)
     if name.endswith(".xls") or name.endswith(".ods"):
         raise FileRefused(_("This spreadsheet format is not accepted: save the file as .xlsx or as CSV."), "format")
     raise FileRefused(_("Upload a CSV (.csv) or Excel (.xlsx) file."), "format")
@@ -76,7 +82,7 @@ def detect_separator(header_line: str) -> str:
     )
 
 
-def read_csv(content: bytes, *, limits: Limits | None = None) -> Table:
+def read_csv(content: bytes, *, limits: Limits | None = None, stream: bool = False) -> Table:
     limits = limits or Limits.from_settings()
     if content.startswith(XLSX_MAGIC):
         raise FileRefused(
@@ -93,8 +99,28 @@ def read_csv(content: bytes, *, limits: Limits | None = None) -> Table:
     if header_index is None:
         raise FileRefused(_("The file is empty."), "empty")
     separator = detect_separator(head[header_index][: limits.csv_line_chars])
+    records = _csv_records(text_value, separator, limits)
+    if stream:
+        first = list(itertools.islice(records, header_index + 1))
+        return Table(
+            headers=first[header_index] if len(first) > header_index else [],
+            rows=records,
+            first_data_row=header_index + 2,
+            format="csv",
+            estimated_rows=max(text_value.count("\n") - header_index, 0),
+        )
+    rows = list(records)
+    headers = rows[header_index]
+    data = rows[header_index + 1 :]
+    # Excel leaves lines of bare separators at the end of a sheet.
+    while data and not any(cell.strip() for cell in data[-1]):
+        data.pop()
+    return Table(headers=headers, rows=data, first_data_row=header_index + 2, format="csv")
+
+
+def _csv_records(text_value: str, separator: str, limits: Limits):
+    """The CSV's records, one list of cells each, within the limits."""
     counter = _LineCounter()
-    rows = []
     try:
         for row in csv.reader(_bounded_lines(text_value, limits, counter), delimiter=separator):
             if len(row) > limits.columns:
@@ -108,7 +134,7 @@ def read_csv(content: bytes, *, limits: Limits | None = None) -> Table:
                 for index, cell in enumerate(row):
                     if len(cell) > limits.cell_chars:
                         raise _too_long_cell(counter.record_start, index, limits)
-            rows.append(row)
+            yield row
             counter.next_record()
     except csv.Error as error:
         raise FileRefused(
@@ -116,12 +142,6 @@ def read_csv(content: bytes, *, limits: Limits | None = None) -> Table:
             % {"row": counter.record_start, "problem": error},
             "csv",
         ) from error
-    headers = rows[header_index]
-    data = rows[header_index + 1 :]
-    # Excel leaves lines of bare separators at the end of a sheet.
-    while data and not any(cell.strip() for cell in data[-1]):
-        data.pop()
-    return Table(headers=headers, rows=data, first_data_row=header_index + 2, format="csv")
 
 
 def read_xlsx(content: bytes, *, limits: Limits | None = None) -> Table:

@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,8 +29,8 @@ from registry.models import (
     Unit,
 )
 from registry.stock import policy
-from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, ParsedFile, validate
-from registry.stock.writer import MovesNotConfirmed, WriteResult, stock_changed, write_stock
+from registry.stock.spec import BUILDING_FIELDS, MAX_ERRORS_KEPT, UNIT_FIELDS, OwnerContext, ParsedFile, validate
+from registry.stock.writer import MovesNotConfirmed, StockSink, WriteResult, stock_changed, write_stock
 
 # --- imports ------------------------------------------------------------------------
 
@@ -147,15 +147,30 @@ def _set(job: ImportJob, **fields):
 
 
 def run_import(job: ImportJob, *, confirm_moves: bool = False) -> ImportJob:
-    """Validate the job's file, then write it if every row is valid (or if the officer
-    asked for the valid rows only) and no unit changes Comune unless confirmed. Progress is
-    saved as it goes, outside the write transaction, so the status page can show it."""
+    """Validate the job's file and write it in the same pass (import_table): everything is
+    rolled back unless every row is valid (or the officer asked for the valid rows only) and
+    no unit changes Comune unless confirmed. Progress is saved as it goes, on a connection of
+    its own (PostgreSQL), so the status page can show it while the import's transaction is
+    open."""
     _set(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0, failure="")
+    progress = _Progress(job)
     try:
         with job.file.open("rb") as handle:
             content = handle.read()
         try:
-            table = read_table(content, job.original_name)
+            table = read_table(content, job.original_name, stream=True)
+            del content
+            _set(job, total_rows=table.estimated_rows if table.estimated_rows is not None else len(table.rows))
+            parsed, result = import_table(
+                table,
+                job.owner,
+                user=job.uploaded_by,
+                source=ChangeSource.IMPORT,
+                job=job,
+                only_valid_rows=job.only_valid_rows,
+                confirm_moves=confirm_moves,
+                progress=progress,
+            )
         except FileRefused as refused:
             _set(
                 job,
@@ -165,8 +180,20 @@ def run_import(job: ImportJob, *, confirm_moves: bool = False) -> ImportJob:
                 finished_at=timezone.now(),
             )
             return job
-        _set(job, total_rows=len(table.rows))
-        parsed = validate(table, job.owner, progress=lambda done: _set(job, processed_rows=done))
+        except MovesNotConfirmed as refused:
+            parsed = refused.parsed
+            errors = [error.as_list() for error in parsed.errors[:MAX_ERRORS_KEPT]]
+            moves = _move_rows(refused.moves, MOVE_PENDING)
+            _set(
+                job,
+                status=ImportStatus.INVALID,
+                total_rows=parsed.total_rows,
+                processed_rows=parsed.total_rows,
+                error_rows=len(parsed.error_rows),
+                errors=(errors + moves)[: MAX_ERRORS_KEPT + len(moves)],
+                finished_at=timezone.now(),
+            )
+            return job
         errors = [error.as_list() for error in parsed.errors[:MAX_ERRORS_KEPT]]
         _set(
             job,
@@ -183,27 +210,8 @@ def run_import(job: ImportJob, *, confirm_moves: bool = False) -> ImportJob:
                 finished_at=timezone.now(),
             )
             return job
-        if not parsed.may_be_written(only_valid_rows=job.only_valid_rows):
+        if result is None:
             _set(job, status=ImportStatus.INVALID, finished_at=timezone.now())
-            return job
-        _set(job, status=ImportStatus.WRITING)
-        try:
-            result = write_stock(
-                parsed,
-                job.owner,
-                user=job.uploaded_by,
-                source=ChangeSource.IMPORT,
-                job=job,
-                confirm_moves=confirm_moves,
-            )
-        except MovesNotConfirmed as refused:
-            moves = _move_rows(refused.moves, MOVE_PENDING)
-            _set(
-                job,
-                status=ImportStatus.INVALID,
-                errors=(errors + moves)[: MAX_ERRORS_KEPT + len(moves)],
-                finished_at=timezone.now(),
-            )
             return job
         if result.moves:
             _set(job, errors=errors + _move_rows(result.moves, MOVE_DONE))
@@ -221,7 +229,79 @@ def run_import(job: ImportJob, *, confirm_moves: bool = False) -> ImportJob:
     except Exception as error:  # the job must never stay "running" forever
         _set(job, status=ImportStatus.FAILED, failure=f"{type(error).__name__}: {error}", finished_at=timezone.now())
         raise
+    finally:
+        progress.close()
     return job
+
+
+class _Progress:
+    """Saves how many rows were checked while the import's transaction is open: on
+    PostgreSQL through a connection of its own, committed at once; elsewhere (SQLite lets
+    one writer at a time) not until the end."""
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.side = None
+        self.enabled = connection.vendor == "postgresql"
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled:
+            return
+        if self.side is None:
+            self.side = connection.copy()
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s", [done, self.job_id]
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+class _NotWritten(Exception):
+    """Rolls the import back: the file may not be written."""
+
+
+def import_table(
+    table,
+    owner: Entity,
+    *,
+    user=None,
+    source=ChangeSource.IMPORT,
+    job=None,
+    only_valid_rows=False,
+    confirm_moves=False,
+    progress=None,
+) -> tuple[ParsedFile, WriteResult | None]:
+    """Validate `table` (core.tabular.Table, its rows a list or a stream) and write it in one
+    pass: each valid row goes to the writer as soon as it is checked (registry.stock.writer.
+    StockSink), inside one transaction that is rolled back if any row turns out wrong (unless
+    `only_valid_rows`), if the headers are wrong, if there is no row, or if units would change
+    Comune unconfirmed (MovesNotConfirmed, carrying the parsed file as `parsed`). Returns the
+    parsed file (errors, counts; its units are not kept) and the write result, None when
+    nothing was written."""
+    context = OwnerContext(owner)
+    parsed = ParsedFile()
+    try:
+        with transaction.atomic():
+            sink = StockSink(owner, user=user, source=source, job=job)
+            if not only_valid_rows:
+                sink.errors = parsed.errors
+            with sink:
+                validate(table, owner, progress=progress, context=context, sink=sink, parsed=parsed)
+                if not parsed.may_be_written(only_valid_rows=only_valid_rows) or parsed.total_rows == 0:
+                    sink.stop()
+            if sink.stopped:
+                raise _NotWritten
+            try:
+                return parsed, sink.finish(confirm_moves=confirm_moves)
+            except MovesNotConfirmed as refused:
+                refused.parsed = parsed
+                raise
+    except _NotWritten:
+        return parsed, None
 
 
 def _result_data(result: WriteResult) -> dict:
@@ -243,15 +323,17 @@ def import_file(
     only_valid_rows=False,
     source=ChangeSource.IMPORT,
     confirm_moves=False,
+    limits=None,
 ):
-    """Validate and write a file in one call (shell loads, benchmarks). Returns the parsed
-    file and the write result (None when nothing was written). Raises MovesNotConfirmed
-    when units would change Comune and `confirm_moves` is not set."""
-    table = read_table(content, filename)
-    parsed = validate(table, owner)
-    if not parsed.may_be_written(only_valid_rows=only_valid_rows):
-        return parsed, None
-    return parsed, write_stock(parsed, owner, user=user, source=source, confirm_moves=confirm_moves)
+    """Validate and write a file in one call (shell loads, the import_units command,
+    benchmarks). Returns the parsed file and the write result (None when nothing was
+    written). Raises MovesNotConfirmed when units would change Comune and `confirm_moves` is
+    not set. `limits`: core.tabular.Limits instead of the settings' (initial loads)."""
+    table = read_table(content, filename, stream=True, limits=limits)
+    del content
+    return import_table(
+        table, owner, user=user, source=source, only_valid_rows=only_valid_rows, confirm_moves=confirm_moves
+    )
 
 
 # --- API bulk upsert ----------------------------------------------------------------

@@ -13,6 +13,7 @@ building lies in the owner's territory (registry.territory), that no row has val
 the header (core.tabular.RowShape) and that the template's example row is not loaded.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -126,7 +127,10 @@ INCOME_LABELS_IT = {
 }
 
 # No "/" or spaces: the PUSH id appears in addresses (/api/v1/units/750000-34455).
-_LOCAL_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+_LOCAL_ID_RE = re.compile(r"[A-Za-z0-9._-]+")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")  # an id cell that needs no trimming
+_text_40 = text(40)
 
 
 def _local_id(value):
@@ -134,8 +138,8 @@ def _local_id(value):
     # a fraction or a truth value is not.
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise CellError(_("An id may contain only letters, digits and . _ -"))
-    raw = text(40)(value)
-    if not raw or not set(raw) <= _LOCAL_ID_CHARS:
+    raw = _text_40(value)
+    if not _LOCAL_ID_RE.fullmatch(raw):
         raise CellError(_("An id may contain only letters, digits and . _ -"))
     return raw
 
@@ -528,10 +532,11 @@ class ParsedFile:
     total_rows: int = 0
     unit_rows: dict = field(default_factory=dict)  # unit local id -> row number, for messages
     building_rows: dict = field(default_factory=dict)  # building local id -> first row
+    valid_count: int = 0  # valid rows (also when they were handed to a sink, not kept in `units`)
 
     @property
     def valid_rows(self):
-        return len(self.units)
+        return max(self.valid_count, len(self.units))
 
     @property
     def header_broken(self) -> bool:
@@ -641,30 +646,59 @@ class _BuildingParser:
         return result
 
 
-def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContext | None = None) -> ParsedFile:
+def validate(
+    table: Table,
+    owner: Entity,
+    *,
+    progress=None,
+    context: OwnerContext | None = None,
+    sink=None,
+    parsed: "ParsedFile | None" = None,
+) -> ParsedFile:
     """Check every row and cell. Rows with any error are left out of the result and
     reported; the caller decides whether anything may be written.
 
+    With `sink`, each valid row is handed to `sink(row, unit_id, building_id, building,
+    unit_values)` as soon as it is checked (building and unit_values: tuples of
+    BUILDING_FIELDS and UNIT_FIELDS) instead of being kept in `units`: a file of a million
+    rows is then validated and written in one pass (registry.stock.writer.StockSink), with
+    `table.rows` an iterator. The caller sees `parsed.errors` grow as it goes (pass `parsed`
+    to fill a ParsedFile of its own).
+
     Written for speed (a region's stock is hundreds of thousands of rows): the building
     columns, repeated on every unit, are parsed once per building, and every other column
-    keeps a cache of the values it has already parsed."""
+    keeps a cache of the values it has already parsed (but the unit's id, different on
+    every row)."""
     context = context or OwnerContext(owner)
-    parsed = ParsedFile(total_rows=len(table.rows))
+    parsed = parsed if parsed is not None else ParsedFile()
     match = match_headers(table.headers, UNIT_COLUMNS)
     if match.errors:
         for message in match.errors:
             parsed.errors.append(CellProblem(1, "", "", message))
         parsed.error_rows.add(1)
+        parsed.total_rows = len(table.rows) if isinstance(table.rows, list) else sum(1 for _row in table.rows)
         return parsed
     positions = match.positions
     width = len(table.headers)
     shape = RowShape(table.headers)
     headed_width = shape.width if not shape.unnamed else -1  # -1: check every row
     building_of = _BuildingParser(positions, owner, context)
+    unit_id_column = COLUMNS_BY_KEY["unit_id"]
+    unit_id_index = positions["unit_id"]
     unit_plan = [
-        (slot, positions[key], COLUMNS_BY_KEY[key], {}) for slot, key in enumerate(_UNIT_KEYS) if key in positions
+        (slot, positions[key], COLUMNS_BY_KEY[key], {})
+        for slot, key in enumerate(_UNIT_KEYS)
+        if key in positions and key != "unit_id"
     ]
     unit_defaults = [_DEFAULTS[key] for key in _UNIT_KEYS]
+    fast = table.format == "csv" and len(unit_plan) == len(_UNIT_KEYS) - 1
+    if fast:
+        unit_cells = itemgetter(*[index for _slot, index, _column, _cache in unit_plan])
+        unit_caches = [cache for _slot, _index, _column, cache in unit_plan]
+        fill = [_MISSING] * len(unit_plan)
+        usable_index, conventional_index = positions["usable_area"], positions["conventional_area"]
+        checked = {}  # (usable, conventional) cells -> the unit's cross-field problems
+    plain_id = _PLAIN_ID.fullmatch
     # With XLSX and the API, True == 1 == 1.0 as dictionary keys: keep the type in the key.
     typed = table.format != "csv"
     owner_prefix = owner.code + "-"
@@ -675,13 +709,14 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
     building_rows, unit_rows = {}, {}
     buildings, units, errors, error_rows = parsed.buildings, parsed.units, parsed.errors, parsed.error_rows
     missing = _MISSING
+    row_number, total_rows, valid_count = table.first_data_row - 1, 0, 0
 
     for row_number, raw in enumerate(table.rows, start=table.first_data_row):
         if progress is not None and row_number % 10000 == 0:
             progress(row_number - table.first_data_row)
         if not any(raw) or (is_blank(raw[0]) and all(is_blank(cell) for cell in raw)):
-            parsed.total_rows -= 1
             continue
+        total_rows += 1
         row_errors = []
         if len(raw) > headed_width:
             for problem in shape.stray_cells(raw, row_number):
@@ -692,8 +727,34 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
         for header, value, message in problems:
             row_errors.append(CellProblem(row_number, header, value, message))
 
-        values = unit_defaults.copy()
-        if typed:
+        cell = raw[unit_id_index]
+        if type(cell) is str and plain_id(cell) and cell[:7].upper() != EXAMPLE_PREFIX:
+            unit_value = cell  # what _unit_id would return, without its checks' cost
+        else:
+            unit_value = _parse_one(unit_id_column, cell, None)
+            if type(unit_value) is _Failure:
+                row_errors.append(CellProblem(row_number, unit_id_header, _shown_cell(cell), unit_value.message))
+                unit_value = None
+        if fast:
+            # Every unit column is there and cells are text: the cached values of the row's
+            # cells in one C-level pass; only cells never seen before are parsed.
+            cells = unit_cells(raw)
+            got = list(map(dict.get, unit_caches, cells, fill))
+            if missing in got:
+                for position, value in enumerate(got):
+                    if value is missing:
+                        slot, _index, column, cache = unit_plan[position]
+                        cell = cells[position]
+                        value = _parse_one(column, cell, unit_defaults[slot])
+                        if type(value) is _Failure:
+                            row_errors.append(CellProblem(row_number, column.header, _shown_cell(cell), value.message))
+                            got[position] = unit_defaults[slot]
+                        else:
+                            got[position] = cache[cell] = value
+            values = [unit_value, *got]
+        elif typed:
+            values = unit_defaults.copy()
+            values[0] = unit_value
             for slot, index, column, cache in unit_plan:
                 cell = raw[index]
                 key = (type(cell), cell)
@@ -705,6 +766,8 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 else:
                     values[slot] = value
         else:
+            values = unit_defaults.copy()
+            values[0] = unit_value
             for slot, index, column, cache in unit_plan:
                 value = cache.get(raw[index], missing)
                 if value is missing:
@@ -730,7 +793,14 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
                 )
                 unit_id = None
         if values[usable_slot] is not None and values[conventional_slot] is not None:
-            for key, message in record_checks(_RowValues(values)):
+            if fast:
+                pair = (raw[usable_index], raw[conventional_index])
+                found = checked.get(pair)
+                if found is None:
+                    found = checked[pair] = list(record_checks(_RowValues(values)))
+            else:
+                found = record_checks(_RowValues(values))
+            for key, message in found:
                 column = COLUMNS_BY_KEY[key]
                 row_errors.append(CellProblem(row_number, column.header, shown(values[_UNIT_KEYS.index(key)]), message))
         if unit_id and unit_id in unit_rows:
@@ -768,10 +838,15 @@ def validate(table: Table, owner: Entity, *, progress=None, context: OwnerContex
             error_rows.add(row_number)
             continue
         unit_rows[unit_id] = row_number
-        units[unit_id] = (building_id, tuple(values[1:]))
+        valid_count += 1
+        if sink is None:
+            units[unit_id] = (building_id, tuple(values[1:]))
+        else:
+            sink(row_number, unit_id, building_id, building, tuple(values[1:]))
     parsed.unit_rows, parsed.building_rows = unit_rows, building_rows
+    parsed.total_rows, parsed.valid_count = total_rows, valid_count
     if progress is not None:
-        progress(len(table.rows))
+        progress(row_number - table.first_data_row + 1)
     return parsed
 
 

@@ -573,8 +573,9 @@ def test_a_failed_write_rolls_everything_back_and_marks_the_job(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(stock_writer, "_write_units", broken)
-    monkeypatch.setattr(stock, "write_stock", stock_writer.write_stock)
+    # The batch of new buildings and units fails as it is written (in the writer's thread
+    # on PostgreSQL).
+    monkeypatch.setattr(stock_writer.StockSink, "_write_batch", broken)
     # The background task records the failure on the job (the task runner keeps the traceback).
     with django_capture_on_commit_callbacks(execute=True):
         stock.create_import_job(
