@@ -107,11 +107,16 @@ class HomePage(CachedRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # Every open call, with its guideline page when one is published (the arrears fund
         # had none and was missing from the home): the call, not the page, is the subject.
-        # The calls are read live; the pages, notices and questions come from the shared
-        # cache under the publication version (a change to a call gives a new one too).
-        calls = list(selectors.open_calls())
-        pages = versioned("home:guidelines", _guideline_links)
-        context["open_calls"] = [(call, pages.get(call.pk)) for call in calls]
+        # The pages, notices and questions come from the shared cache under the publication
+        # version. The calls are read only when the template renders their section, which it
+        # keeps under the same version: a call opened or closed (any change to a call) gives
+        # a new one, so the section is never older than the calls.
+
+        def open_calls():
+            pages = versioned("home:guidelines", _guideline_links)
+            return [(call, pages.get(call.pk)) for call in selectors.open_calls()]
+
+        context["open_calls"] = open_calls
         context["latest_notices"] = versioned("home:notices", _latest_notices)
         context["featured_faqs"] = versioned("home:faqs", _featured_faqs)
         return context

@@ -88,3 +88,21 @@ def test_a_notice_published_shows_on_the_home_on_the_next_request(client, site, 
     site["notices"].add_child(instance=notice)
     notice.save_revision().publish()
     assert "Nuovo avviso sugli sfratti" in client.get("/").content.decode()
+
+
+def test_a_call_closed_leaves_the_homes_open_calls_on_the_next_request(client, site, page_cache, region_admin):
+    from calls.call_lifecycle import move_call
+
+    client.get("/")
+    assert site["arrears"].title in client.get("/").content.decode()
+    move_call(site["arrears"], "close", region_admin)
+    html = client.get("/").content.decode()
+    assert site["arrears"].title not in html
+    assert site["call"].title in html or site["guideline"].title in html
+
+
+def test_the_home_reads_no_call_while_its_sections_are_cached(client, site, settings, django_assert_num_queries):
+    settings.PUSH_PAGE_CACHE = False
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
