@@ -7,7 +7,9 @@ Every CSV or XLSX response of PUSH is built here:
   themselves (the admin lists' index view logs every export it answers) or that send no
   data (an empty template);
 - `streaming_csv_response`: an Italian CSV streamed line by line, for lists of any length
-  (the admin lists' CSV export), also recorded by its caller.
+  (the admin lists' CSV export), also recorded by its caller;
+- `streaming_text_response`: a CSV its caller writes chunk by chunk (the units file,
+  registry.stock.unit_export), also recorded by its caller.
 
 The audit entry (`log_export`) sits on the exporting person's account: which data, which
 filters, which format and how many rows. The cells are formatted and protected against
@@ -86,5 +88,14 @@ def streaming_csv_response(headers, rows, *, filename: str, cell=italian_cell) -
     `rows` is read as the response is sent. No audit entry: the caller records the export
     (log_export) with the count it knows before streaming."""
     response = StreamingHttpResponse(csv_lines(headers, rows, cell=cell), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(f"{filename}.csv")
+    return response
+
+
+def streaming_text_response(chunks, *, filename: str) -> StreamingHttpResponse:
+    """An Italian CSV its caller has already written (BOM, `;`, cells formatted and
+    neutralised by core.tabular.writing), streamed chunk by chunk as it is produced
+    (`filename` without its extension). No audit entry: the caller records the export."""
+    response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(f"{filename}.csv")
     return response
