@@ -10,6 +10,7 @@ the stored fields and any export or serializer derive from them. Checks that nee
 
 import re
 from decimal import Decimal
+from itertools import zip_longest
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.fiscal_codes import validate_person_code
-from core.pseudonyms import pseudonymise
+from core.pseudonyms import pseudonymiser
 from core.records import (
     FieldSpec,
     RecordSpec,
@@ -29,8 +30,10 @@ from core.records import (
     text_field,
 )
 from core.tabular import CellError, CellProblem, Column, Table, italian_cell, parse_rows, read_table, shown
+from core.tabular.columns import match_headers
+from core.tabular.rows import RowShape
 
-from .contribution import REASONS, ApplicantFigures, compute
+from .contribution import REASONS, compiled
 from .models import ArrearsCause, Call, CallType
 
 HUNDRED = Decimal(100)
@@ -280,8 +283,61 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
         progress(0, total)
     spec = spec_for(call)
     columns = spec.columns
+    clean = _clean_columns(table, columns)
+    if clean is not None:
+        if progress:
+            progress(total, total)
+        if spec is APPLICANT_SPEC:
+            rows = _applicant_rows(call, table.first_data_row, clean)
+            if rows is not None:
+                return rows, []
+        keys, values_by_column = list(clean), list(clean.values())
+        records = [
+            (number, dict(zip(keys, values)))
+            for number, values in enumerate(zip(*values_by_column), start=table.first_data_row)
+        ]
+        problems = []
+    else:
+        # Some row has a problem (or the file an unusual shape): every row is checked the
+        # general way, which words each problem.
+        records, problems = _checked_records(table, columns, progress)
+    if spec is ARREARS_SPEC:
+        builder, rules = _arrears_case, None
+    else:
+        builder, rules = _applicant, compiled(call.bands())
+    pseudonymise = pseudonymiser()
+    checks = spec.checks
+    rows, seen = [], {}
+    for number, values in records:
+        pseudonym = pseudonymise(values["fiscal_code"])
+        if pseudonym in seen:
+            problems.append(
+                CellProblem(
+                    number,
+                    FISCAL_CODE_HEADER,
+                    "",
+                    _("The same person appears also at row %(row)d.") % {"row": seen[pseudonym]},
+                )
+            )
+            continue
+        seen[pseudonym] = number
+        refused = record_problems(spec, number, values) if checks else None
+        if refused:
+            problems.extend(refused)
+            continue
+        row, problem = builder(call, rules, number, pseudonym, values)
+        if problem:
+            problems.append(problem)
+        else:
+            rows.append(row)
+    return rows, problems
+
+
+def _checked_records(table: Table, columns: list[Column], progress) -> tuple[list, list]:
+    """Every row checked by core.tabular.parse_rows, in chunks (a large list reports its
+    progress as it goes): the records of the rows without problems, and the problems."""
+    total = len(table.rows)
     records, problems, total_rows = [], [], 0
-    # Checked in chunks, so that a large list reports its progress as it goes.
     for start in range(0, max(total, 1), CHUNK_ROWS):
         chunk = Table(
             headers=table.headers,
@@ -299,32 +355,93 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
             break  # header problems (reported as row 1): no row can be read
     if not problems and total_rows == 0:
         problems.append(CellProblem(0, "", "", _("The file has headers but no rows of data.")))
-    builder = _arrears_case if spec is ARREARS_SPEC else _applicant
-    bands = call.bands()
-    rows, seen = [], {}
-    for number, values in records:
-        pseudonym = pseudonymise(values["fiscal_code"])
-        if pseudonym in seen:
-            problems.append(
-                CellProblem(
-                    number,
-                    FISCAL_CODE_HEADER,
-                    "",
-                    _("The same person appears also at row %(row)d.") % {"row": seen[pseudonym]},
-                )
-            )
-            continue
-        seen[pseudonym] = number
-        refused = record_problems(spec, number, values) if spec.checks else None
-        if refused:
-            problems.extend(refused)
-            continue
-        row, problem = builder(call, bands, number, pseudonym, values)
-        if problem:
-            problems.append(problem)
+    return records, problems
+
+
+def _clean_columns(table: Table, columns: list[Column]) -> dict | None:
+    """The values parse_rows would give for a file in which no row has any problem, as
+    {column key: [value of each row]}, read column by column (each distinct value of a
+    column parsed once, no per-cell bookkeeping); None as soon as anything is not plainly right — a header problem, a cell outside the
+    headed columns, a blank required cell (blank rows included), a value that does not parse
+    — and the caller checks the file row by row for the report."""
+    rows = table.rows
+    match = match_headers(table.headers, columns)
+    shape = RowShape(table.headers)
+    if not rows or match.errors or shape.unnamed:
+        return None
+    if max(map(len, rows)) > shape.width:
+        return None
+    if not any(column.required and column.key in match.positions for column in columns):
+        return None  # a blank row could not be told from a row with blank cells
+    typed = table.format != "csv"
+    by_position = list(zip_longest(*rows))  # the file's columns; short rows padded with None
+    values_by_key = {}
+    for column in columns:
+        index = match.positions.get(column.key)
+        cells = by_position[index] if index is not None and index < len(by_position) else (None,) * len(rows)
+        if column.required and index is None:
+            return None
+        parsed = {}
+        for cell in set(cells):
+            if cell is None or cell == "" or (type(cell) is str and cell.isspace()):  # rows.is_blank
+                if column.required:
+                    return None
+                parsed[(type(cell), cell) if typed else cell] = None
+                continue
+            try:
+                parsed[(type(cell), cell) if typed else cell] = column.parse(cell)
+            except CellError:
+                return None
+        if typed:
+            values_by_key[column.key] = [parsed[(type(cell), cell)] for cell in cells]
         else:
-            rows.append(row)
-    return rows, problems
+            values_by_key[column.key] = list(map(parsed.__getitem__, cells))
+    return values_by_key
+
+
+def _in_cents(values: list) -> list:
+    """Amounts (Decimal with two places, or None) as integer cents, each distinct one once."""
+    cents = {value: None if value is None else int(value * 100) for value in set(values)}
+    return list(map(cents.__getitem__, values))
+
+
+def _applicant_rows(call: Call, first_row: int, values: dict) -> list | None:
+    """The rows of an applicant list whose every cell is right (see _clean_columns), built
+    column by column: the same tuples as _applicant gives row by row. None when a person is
+    listed twice (the row-by-row loop reports it)."""
+    pseudonyms = list(map(pseudonymiser(), values["fiscal_code"]))
+    if len(set(pseudonyms)) != len(pseudonyms):
+        return None
+    outcomes = map(
+        compiled(call.bands()),
+        _in_cents(values["income"]),
+        _in_cents(values["annual_rent"]),
+        values["months"],
+        _in_cents(values["isee"]),
+        [None if loss is None else int(loss * 100) for loss in values["income_loss"]],
+    )
+    bands, hundredths, contributions, reasons = zip(*outcomes)
+    incidences = {value: _incidence(value) for value in set(hundredths)}
+    stored = [
+        values[key] if blank is None else [blank if value is None else value for value in values[key]]
+        for key, blank in _APPLICANT_STORED
+    ]
+    return list(
+        zip(
+            range(first_row, first_row + len(pseudonyms)),
+            pseudonyms,
+            *stored,
+            map(incidences.__getitem__, hundredths),
+            bands,
+            contributions,
+            reasons,
+        )
+    )
+
+
+def _incidence(hundredths: int | None) -> Decimal | None:
+    """rent / income as a percentage to the hundredth; beyond the column's range, none."""
+    return None if hundredths is None or hundredths > 999_999_900 else Decimal(hundredths).scaleb(-2)
 
 
 def record_problems(spec: RecordSpec, number: int, values: dict) -> list[CellProblem]:
@@ -373,33 +490,23 @@ ARREARS_FIELDS = (
 )
 
 
-def _applicant(call, bands, number, pseudonym, values):
-    figures = ApplicantFigures(
-        income=values["income"],
-        annual_rent=values["annual_rent"],
-        months=values["months"],
-        isee=values.get("isee"),
-        income_loss=(values["income_loss"] / HUNDRED) if values.get("income_loss") is not None else None,
+def _applicant(call, rules, number, pseudonym, values):
+    # `rules`: contribution.compiled(call.bands()), the rule over integer cents.
+    isee, loss = values.get("isee"), values.get("income_loss")
+    band, hundredths, contribution, reason = rules(
+        int(values["income"] * 100),
+        int(values["annual_rent"] * 100),
+        values["months"],
+        None if isee is None else int(isee * 100),
+        None if loss is None else int(loss * 100),
     )
-    outcome = compute(figures, bands)
-    incidence = None if outcome.incidence is None else (outcome.incidence * HUNDRED).quantize(Decimal("0.01"))
-    if incidence is not None and incidence > Decimal("9999999"):
-        incidence = None
     return (
-        (
-            number,
-            pseudonym,
-            *_stored(_APPLICANT_STORED, values),
-            incidence,
-            outcome.band,
-            outcome.contribution,
-            outcome.reason,
-        ),
+        (number, pseudonym, *_stored(_APPLICANT_STORED, values), _incidence(hundredths), band, contribution, reason),
         None,
     )
 
 
-def _arrears_case(call, bands, number, pseudonym, values):
+def _arrears_case(call, rules, number, pseudonym, values):
     # The specification has checked that the ISE or the ISEE is given; the limits are the call's.
     ise, isee = values.get("ise"), values.get("isee")
     within = (ise is not None and ise <= call.arrears_max_ise) or (isee is not None and isee <= call.arrears_max_isee)

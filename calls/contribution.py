@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+CENTS_ZERO = Decimal("0.00")
 TWELVE = Decimal(12)
 
 
@@ -106,3 +107,81 @@ def compute(figures: ApplicantFigures, bands: list[BandRule]) -> Outcome:
         contribution = cents(max(yearly, ZERO) * Decimal(figures.months) / TWELVE)
         return Outcome(band=rule.code, incidence=incidence, contribution=contribution)
     return Outcome(band="", incidence=incidence, contribution=ZERO, reason=reason)
+
+
+# --- the same rule over integer cents, for lists of tens of thousands ------------------
+# `compute` above is the statement of the rule; `compiled(bands)` gives a function that
+# returns the same band, incidence, contribution and reason for an applicant whose amounts
+# are given in integer cents (money has two decimals), without Decimal arithmetic per row.
+# Every threshold is turned once into an exact integer comparison; the only Decimals made
+# per row are the results. tests/calls/test_contribution_fast.py checks it against `compute`.
+
+
+def _floor_cents(amount: Decimal) -> int:
+    """The largest whole number of cents not above `amount` (x ≤ amount ⇔ x ≤ this)."""
+    numerator, denominator = amount.as_integer_ratio()
+    return numerator * 100 // denominator
+
+
+def _ceil_ten_thousandths(fraction: Decimal) -> int:
+    """The smallest whole number of ten-thousandths not below `fraction`."""
+    numerator, denominator = fraction.as_integer_ratio()
+    return -(-numerator * 10000 // denominator)
+
+
+def compiled(bands: list[BandRule]):
+    """A function (income, annual_rent, isee, loss) → (band, incidence_hundredths, contribution,
+    reason): amounts in integer cents (isee None when not given), loss the income loss in
+    ten-thousandths (a percentage with two decimals, None when not given). The incidence is
+    rent/income × 100 rounded half-even to the hundredth, as an integer (None when the
+    income is zero); the contribution a Decimal to the cent, as `compute` gives it."""
+    rules = []
+    for rule in bands:
+        share_num, share_den = rule.min_incidence.as_integer_ratio()
+        cap_num, cap_den = rule.cap.as_integer_ratio()
+        rules.append(
+            (
+                rule.code,
+                None if rule.max_income is None else _floor_cents(rule.max_income),
+                None if rule.max_isee is None else _floor_cents(rule.max_isee),
+                None if rule.min_income_loss is None else _ceil_ten_thousandths(rule.min_income_loss),
+                share_num,
+                share_den,
+                cap_num,
+                cap_den,
+            )
+        )
+
+    def outcome(income: int, rent: int, months: int, isee: int | None, loss: int | None):
+        if income > 0:
+            hundredths, remainder = divmod(rent * 10000, income)
+            twice = 2 * remainder
+            if twice > income or (twice == income and hundredths & 1):
+                hundredths += 1
+        else:
+            hundredths = None
+        if rent <= 0:
+            return "", hundredths, ZERO, REASON_NO_RENT
+        reason = REASON_INCOME
+        for code, max_income, max_isee, min_loss, share_num, share_den, cap_num, cap_den in rules:
+            if max_income is not None and income > max_income:
+                continue
+            if max_isee is not None and (isee is None or isee > max_isee):
+                continue
+            if min_loss is not None and (loss is None or loss < min_loss):
+                continue
+            if income > 0 and rent * share_den < share_num * income:
+                reason = REASON_INCIDENCE
+                continue
+            # In units of a cent / (share_den × cap_den): exact.
+            yearly = min((rent * share_den - share_num * income) * cap_den, cap_num * 100 * share_den)
+            if yearly <= 0:
+                return code, hundredths, CENTS_ZERO, ""
+            divisor = 12 * share_den * cap_den
+            whole, remainder = divmod(yearly * months, divisor)
+            if 2 * remainder >= divisor:  # half up
+                whole += 1
+            return code, hundredths, Decimal(whole).scaleb(-2), ""
+        return "", hundredths, ZERO, reason
+
+    return outcome

@@ -17,3 +17,17 @@ def pseudonymise(code: str) -> str:
     if not key:
         raise ImproperlyConfigured("PUSH_PSEUDONYM_KEY is not set.")
     return hmac.new(key.encode(), code.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def pseudonymiser():
+    """`pseudonymise` with the key read once, for lists of tens of thousands of codes: the
+    same pseudonyms, computed by OpenSSL's one-shot HMAC."""
+    key = settings.PUSH_PSEUDONYM_KEY
+    if not key:
+        raise ImproperlyConfigured("PUSH_PSEUDONYM_KEY is not set.")
+    key_bytes, digest = key.encode(), hmac.digest
+
+    def pseudonymise_one(code: str) -> str:
+        return digest(key_bytes, code.strip().upper().encode(), "sha256").hex()
+
+    return pseudonymise_one
