@@ -227,6 +227,24 @@ STORAGES = {
     "private": {"BACKEND": "core.files.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage, S3-compatible, shared by every app server and worker (docs/DEPLOYMENT.md):
+# set PUSH_S3_BUCKET and install django-storages[s3] (requirements-s3.txt; not needed
+# otherwise). Public media and private documents under two prefixes of one private bucket,
+# reached only through signed URLs (no ACL); private files are still served only by PUSH's
+# views, which never ask a private storage for a URL.
+if os.environ.get("PUSH_S3_BUCKET"):
+    _s3 = {
+        "bucket_name": os.environ["PUSH_S3_BUCKET"],
+        "endpoint_url": os.environ.get("PUSH_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("PUSH_S3_REGION") or None,
+        "access_key": os.environ.get("PUSH_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("PUSH_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "media"}}
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "private"}}
 # Largest PDF accepted for a designation act or an attachment.
 PUSH_MAX_PDF_BYTES = int(os.environ.get("PUSH_MAX_PDF_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
