@@ -1,0 +1,83 @@
+"""The sale plans' screens as their readers open them: each page answers, and the lists'
+queries do not grow with their rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.sales import services
+from calls.sales.models import BuyerType, SalePlanUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_and_a_plan_cost_the_same_queries_whatever_their_rows(
+    client, salento, salento_officer, reviewer, make_plan
+):
+    first = make_plan(salento, salento_officer, units=1, title="Primo")
+    client.force_login(reviewer)
+    _queries(client, reverse("sales_plans"))  # warm the per-process caches
+    one_plan = _queries(client, reverse("sales_plans"))
+    one_unit = _queries(client, reverse("sales_plan", args=[first.pk]))
+    third = make_plan(salento, salento_officer, units=4, title="Terzo")
+    make_plan(salento, salento_officer, units=1, title="Secondo")
+    assert _queries(client, reverse("sales_plans")) == one_plan
+    assert _queries(client, reverse("sales_plan", args=[third.pk])) == one_unit
+
+
+def test_every_screen_answers_its_reader(client, salento, salento_officer, reviewer, make_plan):
+    plan = make_plan(salento, salento_officer, units=2)
+    client.force_login(salento_officer)
+    for url in (
+        reverse("sales_plans"),
+        reverse("sales_plan_new"),
+        reverse("sales_plan", args=[plan.pk]),
+        reverse("sales_plan_units", args=[plan.pk])
+        + f"?status=let&comune={plan.lines.first().unit.building.comune_id}",
+        reverse("sales_plan_move", args=[plan.pk, "send"]),
+        reverse("sales_proceeds"),
+        reverse("sales_reinvestment_new"),
+    ):
+        assert client.get(url).status_code == 200, url
+    services.send(plan=plan, by=salento_officer)
+    client.force_login(reviewer)
+    for action in ("approve", "reject", "request_integration"):
+        assert client.get(reverse("sales_plan_move", args=[plan.pk, action])).status_code == 200
+    services.approve(plan=plan, by=reviewer)
+    client.force_login(salento_officer)
+    line = SalePlanUnit.objects.filter(plan=plan).first()
+    url = reverse("sales_sale_new", args=[plan.pk, line.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"sold_on": timezone.localdate().isoformat(), "price": "66.000,00", "buyer_type": BuyerType.OTHER}
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert str(line.sale.price) == "66000.00"
+    page = client.get(reverse("sales_plan", args=[plan.pk])).content.decode()
+    assert "66.000,00 €" in page
+
+
+def test_a_reinvestment_from_its_form_in_italian(client, salento, salento_officer):
+    client.force_login(salento_officer)
+    response = client.post(
+        reverse("sales_reinvestment_new"),
+        {
+            "owner": salento.pk,
+            "spent_on": timezone.localdate().isoformat(),
+            "amount": "12.500,75",
+            "purpose": "new_housing",
+            "intervention_cup": "b12c34000560007",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("sales_proceeds")).content.decode()
+    assert "12.500,75 €" in page and "B12C34000560007" in page
