@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from core.tabular import write_csv
+from registry.geo.boundaries import random_point
 from registry.stock.spec import EXPORT_HEADERS, INCOME_LABELS_IT, STATUS_LABELS_IT, USE_LABELS_IT
 
 from .models import IncomeBand, OccupancyStatus, UnitUse
@@ -87,16 +88,6 @@ INCOME_WEIGHTS = [
     (IncomeBand.OVER_LIMIT, 3),
 ]
 
-# Rough centres of the provinces, for plausible coordinates.
-CENTRES = {
-    "BA": (41.117, 16.872),
-    "BT": (41.227, 16.295),
-    "BR": (40.632, 17.936),
-    "FG": (41.462, 15.545),
-    "LE": (40.352, 18.174),
-    "TA": (40.464, 17.247),
-}
-
 
 def _weighted(rng, weights):
     values, cumulative, total = [], [], 0
@@ -146,15 +137,17 @@ def generate_rows(
     unit_number = 0
     building_number = 0
     today = date(2026, 11, 1)
-    for comune_code, province, share in allocate(count, comuni):
-        centre_lat, centre_lon = CENTRES[province]
+    for comune_code, _province, share in allocate(count, comuni):
         left = share
         while left > 0:
             building_number += 1
             size = min(left, rng.randint(6, 36))
             left -= size
-            lat = Decimal(f"{centre_lat + rng.uniform(-0.25, 0.25):.6f}")
-            lon = Decimal(f"{centre_lon + rng.uniform(-0.25, 0.25):.6f}")
+            # A point inside the Comune (the importer checks it), from a generator of its own:
+            # the two draws below keep every other generated value as it was.
+            rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25)
+            point = random_point(comune_code, random.Random(f"{seed}-{owner_code}-{building_number}"))
+            lat, lon = (Decimal(f"{value:.6f}") for value in point)
             year = rng.randint(1950, 2012)
             renovation = rng.choice([None, None, rng.randint(max(year, 1990), 2025)])
             floors = rng.randint(2, 9)

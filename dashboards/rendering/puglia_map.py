@@ -1,10 +1,9 @@
 """The map of Puglia: the 257 Comuni coloured by an indicator's value (a choropleth).
 
-The boundaries are dashboards/data/comuni_puglia_boundaries.geojson (Openpolis on ISTAT data,
-CC BY 4.0, see dashboards/data/SOURCES.md), read once per process and kept projected in memory
-(read-only data). The projection is equirectangular with longitudes scaled by the cosine of the
-region's mean latitude: over a region of Puglia's size it keeps shapes and areas right to within a
-few per cent, with no GIS library.
+The boundaries, their projection and the drawing primitives are the register's
+(registry.geo: registry/data/comuni_puglia_boundaries.geojson, Openpolis on ISTAT data,
+CC BY 4.0, see registry/data/SOURCES.md), so that the register's map of buildings and the
+dashboards' maps share one copy of the data and one projection.
 
 Classes: up to five quantile classes (each holds about the same number of areas). Quantiles and
 not equal intervals because the indicators are skewed (Bari and a few large Comuni against two
@@ -15,24 +14,21 @@ the province with the province's value (classes over the six provinces).
 """
 
 import bisect
-import json
 import math
-import threading
-from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
 from django.utils.translation import gettext as _
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
 from dashboards.results import CategoryKind, Result
 
+# ATTRIBUTION, Boundaries and boundaries are also imported from here by the dashboards' modules.
+from registry.geo import ATTRIBUTION, Boundaries, boundaries  # noqa: F401
+from registry.geo.drawing import draw_comuni, draw_points, frame
+
 from . import theme
 from .formats import format_number, format_value
 
-BOUNDARIES_PATH = Path(__file__).resolve().parent.parent / "data" / "comuni_puglia_boundaries.geojson"
-ATTRIBUTION = "Confini: Openpolis su dati ISTAT, CC BY 4.0"
 # The province of a Comune is the prefix of its ISTAT code.
 PROVINCE_BY_PREFIX = {"071": "FG", "072": "BA", "073": "TA", "074": "BR", "075": "LE", "110": "BT"}
 MAX_CLASSES = 5
@@ -41,75 +37,6 @@ MAX_CLASSES = 5
 def province_of(istat_code: str) -> str | None:
     """The sigla of the province of the Comune `istat_code` (e.g. "072006" -> "BA")."""
     return PROVINCE_BY_PREFIX.get(str(istat_code)[:3])
-
-
-@dataclass(frozen=True)
-class Boundaries:
-    codes: tuple[str, ...]  # the Comuni, in the file's order
-    names: dict[str, str]
-    polygons: tuple[np.ndarray, ...]  # projected outer rings, largest first (enclaves on top)
-    polygon_codes: tuple[str, ...]  # the Comune of each polygon
-    x_scale: float  # cos(mean latitude): lon -> x
-    extent: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
-
-    def project(self, lon: float, lat: float) -> tuple[float, float]:
-        return lon * self.x_scale, lat
-
-
-_boundaries: Boundaries | None = None
-_boundaries_lock = threading.Lock()
-
-
-def _rings(geometry: dict) -> list[list]:
-    """The outer rings of a Polygon or MultiPolygon (holes are covered by the Comuni inside them,
-    drawn after the larger polygon)."""
-    if geometry["type"] == "Polygon":
-        return [geometry["coordinates"][0]]
-    return [polygon[0] for polygon in geometry["coordinates"]]
-
-
-def _area(ring: np.ndarray) -> float:
-    x, y = ring[:, 0], ring[:, 1]
-    return abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))) / 2
-
-
-def _load(path: Path) -> Boundaries:
-    with path.open(encoding="utf-8") as file:
-        collection = json.load(file)
-    codes, names, rings = [], {}, []
-    for feature in collection["features"]:
-        code = feature["properties"]["istat_code"]
-        codes.append(code)
-        names[code] = feature["properties"]["name"]
-        rings.extend((code, np.asarray(ring, dtype=float)) for ring in _rings(feature["geometry"]))
-    latitudes = np.concatenate([ring[:, 1] for _code, ring in rings])
-    x_scale = math.cos(math.radians(float((latitudes.min() + latitudes.max()) / 2)))
-    projected = []
-    for code, ring in rings:
-        ring = ring.copy()
-        ring[:, 0] *= x_scale
-        projected.append((code, ring))
-    projected.sort(key=lambda item: -_area(item[1]))
-    xs = np.concatenate([ring[:, 0] for _code, ring in projected])
-    ys = np.concatenate([ring[:, 1] for _code, ring in projected])
-    return Boundaries(
-        codes=tuple(codes),
-        names=names,
-        polygons=tuple(ring for _code, ring in projected),
-        polygon_codes=tuple(code for code, _ring in projected),
-        x_scale=x_scale,
-        extent=(float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())),
-    )
-
-
-def boundaries() -> Boundaries:
-    """The Comuni's boundaries, read and projected once per process."""
-    global _boundaries
-    if _boundaries is None:
-        with _boundaries_lock:
-            if _boundaries is None:
-                _boundaries = _load(BOUNDARIES_PATH)
-    return _boundaries
 
 
 def comune_values(result: Result) -> dict[str, object]:
@@ -193,14 +120,7 @@ def draw_map(ax, result: Result, *, buildings=None, family: str, fontsize: float
     geo = boundaries()
     colours = map_colours(result)
     values = comune_values(result)
-    ax.add_collection(
-        PolyCollection(
-            geo.polygons,
-            facecolors=[colours[code] for code in geo.polygon_codes],
-            edgecolors=theme.BACKGROUND,
-            linewidths=0.3,
-        )
-    )
+    draw_comuni(ax, facecolors=[colours[code] for code in geo.polygon_codes], edgecolor=theme.BACKGROUND)
     missing = [polygon for polygon, code in zip(geo.polygons, geo.polygon_codes) if values[code] is None]
     if missing:
         # Hatching, so "no data" never reads as the lightest class.
@@ -223,18 +143,11 @@ def draw_map(ax, result: Result, *, buildings=None, family: str, fontsize: float
             )
         )
     if buildings:
-        points = np.asarray([geo.project(float(lon), float(lat)) for lon, lat in buildings], dtype=float)
-        ax.scatter(points[:, 0], points[:, 1], s=5, c=theme.BUILDING, linewidths=0.3, edgecolors=theme.TEXT, zorder=3)
+        draw_points(ax, buildings, s=5, c=theme.BUILDING, linewidths=0.3, edgecolors=theme.TEXT, zorder=3)
         handles.append(
             ax.scatter([], [], s=12, c=theme.BUILDING, linewidths=0.3, edgecolors=theme.TEXT, label=_("Buildings"))
         )
-    xmin, xmax, ymin, ymax = geo.extent
-    pad = 0.02 * (xmax - xmin)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_anchor("W")
-    ax.set_axis_off()
+    frame(ax)
     if handles:
         legend = ax.legend(
             handles=handles,

@@ -23,6 +23,8 @@ def row(**values):
     """A unit row as an office writes it (strings), from the template's example."""
     data = dict(EXAMPLE)
     data.update({"unit_id": "3122", "building_id": "F-0451", "comune_code": "075035", "manager_code": ""})
+    # A point in Lecce, the row's Comune (the template's example is in Bari).
+    data.update({"building_latitude": "40,352700", "building_longitude": "18,172300"})
     data.update(values)
     return [data[column.key] for column in UNIT_COLUMNS]
 
@@ -96,7 +98,7 @@ def test_a_valid_italian_csv_is_imported_with_its_values(owner):
     assert unit.last_update.isoformat() == "2026-01-15"
     building = unit.building
     assert building.comune.code == "075035" and building.has_lift is True and building.year_built == 1978
-    assert str(building.latitude) == "41.108500"
+    assert str(building.latitude) == "40.352700"
     assert Unit.objects.get(push_id="750000-102").monthly_rent is None
 
 
@@ -511,7 +513,15 @@ def template_csv(**changes):
 
 
 def test_the_template_with_its_example_ids_replaced_imports(owner):
-    content = template_csv(**{"Comune ISTAT": "075035", "Codice ente gestore": "", "ID alloggio": "A-1"})
+    content = template_csv(
+        **{
+            "Comune ISTAT": "075035",
+            "Codice ente gestore": "",
+            "ID alloggio": "A-1",
+            "Latitudine": "40,352700",
+            "Longitudine": "18,172300",
+        }
+    )
     parsed, result = do_import(owner, content)
     assert result is not None, messages(parsed)
 

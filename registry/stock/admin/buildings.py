@@ -1,8 +1,15 @@
-"""The building list and the building's admin."""
+"""The building list, the building's admin (with its placing on the map: coordinates checked
+against the Comune's boundary, or found from the address where a geocoder is configured) and
+the map of the buildings (registry.stock.admin.map)."""
 
+from django import forms
+from django.contrib.admin import SimpleListFilter
+from django.urls import path
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 
+from registry.geo import coordinates_problem, geocoder
 from registry.models import (
     Building,
 )
@@ -18,9 +25,81 @@ from registry.stock.admin.common import (
     RecordingEditView,
 )
 from registry.stock.admin.forms import BuildingForm
+from registry.stock.admin.map import BuildingMapImageView, BuildingMapView
 from registry.stock.spec import BUILDING_RECORD_FIELDS
 
 # --- buildings ----------------------------------------------------------------------
+
+
+class CoordinatesFilter(SimpleListFilter):
+    """Buildings with or without coordinates: the ones the map draws, and those to place."""
+
+    title = gettext_lazy("coordinates")
+    parameter_name = "coordinates"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("With coordinates")), ("no", _("Without coordinates")))
+
+    def queryset(self, request, queryset):
+        placed = {"latitude__isnull": False, "longitude__isnull": False}
+        if self.value() == "yes":
+            return queryset.filter(**placed)
+        if self.value() == "no":
+            return queryset.exclude(**placed)
+        return queryset
+
+
+class PlacedBuildingForm(BuildingForm):
+    """The building's form, whose coordinates must lie in the building's Comune
+    (registry.geo.coordinates_problem, the rule the units file and the API apply too), and
+    which can place a building without coordinates from its address where a geocoder is
+    configured (PUSH_GEOCODER_URL)."""
+
+    place_from_address = forms.BooleanField(
+        label=gettext_lazy("Find the coordinates from the address"),
+        help_text=gettext_lazy(
+            "Leave latitude and longitude empty and tick this: the address is looked up and the point must fall in the building's Comune."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        placed = self.instance.latitude is not None and self.instance.longitude is not None
+        if "place_from_address" in self.fields and (placed or not geocoder.is_configured()):
+            del self.fields["place_from_address"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "latitude" not in self.fields or "longitude" not in self.fields:
+            return cleaned
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if self.errors.get("latitude") or self.errors.get("longitude"):
+            return cleaned
+        building = self.instance
+        if latitude is None and longitude is None and cleaned.get("place_from_address"):
+            try:
+                found = geocoder.place(
+                    street=building.street,
+                    street_number=building.street_number,
+                    postcode=building.postcode,
+                    comune_code=building.comune.code,
+                    comune_name=building.comune.name,
+                )
+            except geocoder.GeocodingError as error:
+                self.add_error("place_from_address", error.message)
+                return cleaned
+            cleaned["latitude"], cleaned["longitude"] = found.latitude, found.longitude
+            return cleaned
+        if (latitude is None) != (longitude is None):
+            missing = "latitude" if latitude is None else "longitude"
+            self.add_error(missing, _("Enter both latitude and longitude, or neither."))
+            return cleaned
+        if latitude is not None and building.comune_id:
+            problem = coordinates_problem(building.comune.code, latitude, longitude)
+            if problem:
+                self.add_error("latitude", problem)
+        return cleaned
 
 
 class BuildingAdmin(ScopedModelAdmin):
@@ -32,6 +111,7 @@ class BuildingAdmin(ScopedModelAdmin):
     edit_view_class = RecordingEditView
     inspect_view_class = HistoryInspectView
     inspect_template_name = "registry/admin/building_inspect.html"
+    index_template_name = "registry/admin/building_index.html"
     list_display = ("local_id", "street", "street_number", "comune", "owner", "manager", "unit_count")
     list_filter = (
         ProvinceFilter,
@@ -39,6 +119,7 @@ class BuildingAdmin(ScopedModelAdmin):
         ("owner", OwnerSelectFilter),
         ("manager", ManagerSelectFilter),
         "has_lift",
+        CoordinatesFilter,
     )
     search_fields = ("local_id", "street", "cadastral_sheet", "cadastral_parcel", "neighbourhood")
     list_select_related = ("comune", "owner", "manager")
@@ -53,6 +134,7 @@ class BuildingAdmin(ScopedModelAdmin):
                 FieldPanel("manager"),
                 FieldRowPanel([FieldPanel("street"), FieldPanel("street_number"), FieldPanel("postcode")]),
                 FieldRowPanel([FieldPanel("neighbourhood"), FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("place_from_address"),
             ],
             heading=gettext_lazy("Location and management"),
         ),
@@ -73,10 +155,22 @@ class BuildingAdmin(ScopedModelAdmin):
             heading=gettext_lazy("Characteristics"),
         ),
     ]
-    edit_handler = ObjectList(panels, base_form_class=BuildingForm)
+    edit_handler = ObjectList(panels, base_form_class=PlacedBuildingForm)
 
     def get_queryset(self, request):
         return selectors.with_unit_count(super().get_queryset(request))
+
+    def get_admin_urls_for_registration(self):
+        # The map takes the list's filters and answers the list's refusals (BuildingMapView).
+        return (
+            *super().get_admin_urls_for_registration(),
+            path("registry/map/", BuildingMapView.as_view(model_admin=self), name="registry_building_map"),
+            path(
+                "registry/map/image.png",
+                BuildingMapImageView.as_view(model_admin=self),
+                name="registry_building_map_image",
+            ),
+        )
 
     def unit_count(self, obj):
         return obj.unit_total
