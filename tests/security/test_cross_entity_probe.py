@@ -295,6 +295,10 @@ ADMIN_LISTS = {
     "sales_proceeds_export": {"file_format": "csv"},
     "sales_reinvestment_new": {},
 }
+# The register's map of buildings and its image (registry/stock/admin/map.py) take the building
+# list's declared filters: asked for the other's owner or Comune they show nothing of theirs, and
+# a parameter the list does not declare is refused (400) as on the list.
+ADMIN_FILTERED_LISTS = ("registry_building_map", "registry_building_map_image")
 NOT_OWNED_ROUTES = {
     "calls_riparto",
     "calls_riparto_publish",
@@ -349,7 +353,9 @@ def admin_routes_with_ids():
 
 
 def test_every_route_is_probed():
-    assert admin_routes_with_ids() == set(ADMIN_ROUTES) | NOT_OWNED_ROUTES | TOKEN_ROUTES | set(ADMIN_LISTS)
+    assert admin_routes_with_ids() == (
+        set(ADMIN_ROUTES) | NOT_OWNED_ROUTES | TOKEN_ROUTES | set(ADMIN_LISTS) | set(ADMIN_FILTERED_LISTS)
+    )
     assert dashboard_routes() == DASHBOARD_ROUTES
     assert monitoring_routes() == set(MONITORING_ROUTES)
     assert set(api_routes()) <= set(API_EXPECTED) | API_LISTS | API_WITHOUT_IDS
@@ -412,6 +418,15 @@ def admin_probe(client, me, other):
             asked += 1
             assert response.status_code in (200, 302), (name, query, response.status_code)
             assert_not_shown(response, *leaked)
+    for name in ADMIN_FILTERED_LISTS:
+        theirs = other["entity"]
+        for query in ("", "?q=Sentinella", f"?owner__id__exact={theirs.pk}", f"?comune__id__exact={theirs.pk}"):
+            response = client.get(reverse(name) + query)
+            asked += 1
+            assert response.status_code == 200, (name, query, response.status_code)
+            assert_not_shown(response, *leaked)
+        assert_bad_request(client.get(reverse(name) + f"?owner__code={theirs.code}"), leaked=leaked)
+        asked += 1
     for snapshot in StockSnapshot.objects.all():
         response = client.get(reverse("registry_stocksnapshot_modeladmin_inspect", args=[snapshot.pk]))
         asked += 1
