@@ -16,7 +16,7 @@ records its reinvestments, and proceeds are shown against them (calls/sales/sele
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,9 +156,6 @@ class ReinvestmentPurpose(models.TextChoices):
     RECOVERY = "recovery", _("Recovery of the stock")
 
 
-cup_validator = RegexValidator(r"^[A-Z0-9]{15}$", _("A CUP code has 15 letters and digits."))
-
-
 class Reinvestment(models.Model):
     """Proceeds of the sales spent on new housing or on the recovery of the stock."""
 
@@ -167,8 +164,15 @@ class Reinvestment(models.Model):
     amount = models.DecimalField(_("amount (€)"), **MONEY)
     purpose = models.CharField(_("purpose"), max_length=20, choices=ReinvestmentPurpose.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    intervention_cup = models.CharField(
-        _("CUP of the intervention"), max_length=15, blank=True, validators=[cup_validator]
+    # The intervention of a programme the proceeds fund, where there is one: the owner's own
+    # (calls/sales/services.py checks it).
+    intervention = models.ForeignKey(
+        "programmes.Intervention",
+        verbose_name=_("intervention"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)

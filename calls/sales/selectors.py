@@ -145,7 +145,7 @@ def proceeds_by_owner(user, *, year: int | None = None) -> list[OwnerProceeds]:
 
 
 def reinvestments_visible_to(user):
-    queryset = Reinvestment.objects.select_related("owner")
+    queryset = Reinvestment.objects.select_related("owner", "intervention")
     if policy.reviews_sale_plans(user):
         return queryset
     if not policy.can_see_sale_plans(user):

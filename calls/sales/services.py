@@ -356,32 +356,38 @@ def record_sale(*, line: SalePlanUnit, sold_on, price: Decimal, buyer_type: str,
 
 
 def record_reinvestment(
-    *, owner: Entity, spent_on, amount: Decimal, purpose: str, description: str = "", intervention_cup: str = "", by
+    *, owner: Entity, spent_on, amount: Decimal, purpose: str, description: str = "", intervention=None, by
 ) -> Reinvestment:
-    """Proceeds of `owner`'s sales spent on new housing or on recovery. Only the owner's people."""
+    """Proceeds of `owner`'s sales spent on new housing or on recovery, optionally on one of
+    the owner's own interventions (calls.programmes). Only the owner's people."""
     _require_owner_side(by, owner)
     amount = _amount(amount, "amount")
     if purpose not in ReinvestmentPurpose.values:
         raise ValidationError({"purpose": [_("Choose the purpose.")]}, code="invalid_choice")
     if spent_on is None or spent_on > timezone.localdate():
         raise ValidationError({"spent_on": [_("The date cannot be in the future.")]}, code="date")
-    reinvestment = Reinvestment(
-        owner=owner,
-        spent_on=spent_on,
-        amount=amount,
-        purpose=purpose,
-        description=_text(description, "description", max_length=300, required=False),
-        intervention_cup=(intervention_cup or "").strip().upper(),
-        recorded_by=by,
-    )
-    reinvestment.full_clean(exclude=["recorded_by", "owner"])
+    if intervention is not None and intervention.beneficiary_id != owner.pk:
+        raise ValidationError({"intervention": [_("The intervention is not of this owner.")]}, code="intervention")
     with transaction.atomic():
-        reinvestment.save()
+        reinvestment = Reinvestment.objects.create(
+            owner=owner,
+            spent_on=spent_on,
+            amount=amount,
+            purpose=purpose,
+            description=_text(description, "description", max_length=300, required=False),
+            intervention=intervention,
+            recorded_by=by,
+        )
         log(
             instance=reinvestment,
             action="push.sale_plan.reinvestment",
             user=by,
-            data={"amount": f"{amount:.2f}", "purpose": purpose, "spent_on": spent_on.isoformat()},
+            data={
+                "amount": f"{amount:.2f}",
+                "purpose": purpose,
+                "spent_on": spent_on.isoformat(),
+                "intervention": getattr(intervention, "pk", None),
+            },
         )
         _changed()
     return reinvestment

@@ -85,3 +85,20 @@ def test_a_transition_from_the_wrong_state_is_a_conflict(salento, salento_office
     assert response.status_code == 409
     assert response["Content-Type"].startswith("application/problem+json")
     assert SalePlan.objects.get(pk=plan.pk).state == "draft"
+
+
+def test_the_list_costs_the_same_queries_whatever_its_plans(salento, salento_officer, reviewer, make_plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = _client(reviewer)
+    make_plan(salento, salento_officer, units=1, title="Primo")
+    api.get("/api/v1/sale-plans")
+    with CaptureQueriesContext(connection) as one:
+        assert api.get("/api/v1/sale-plans").status_code == 200
+    make_plan(salento, salento_officer, units=3, title="Secondo")
+    make_plan(salento, salento_officer, units=2, title="Terzo")
+    with CaptureQueriesContext(connection) as three:
+        answer = api.get("/api/v1/sale-plans").json()
+    assert answer["count"] == 3 and sum(len(plan["units"]) for plan in answer["results"]) == 6
+    assert len(three) == len(one)

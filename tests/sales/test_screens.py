@@ -1,14 +1,17 @@
 """The sale plans' screens as their readers open them: each page answers, and the lists'
 queries do not grow with their rows."""
 
+from decimal import Decimal
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from calls.sales import services
-from calls.sales.models import BuyerType, SalePlanUnit
+from calls.sales.models import BuyerType, Reinvestment, SalePlanUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +69,22 @@ def test_every_screen_answers_its_reader(client, salento, salento_officer, revie
     assert "66.000,00 €" in page
 
 
-def test_a_reinvestment_from_its_form_in_italian(client, salento, salento_officer):
+def _intervention(owner, title):
+    from calls.programmes.models import Intervention, InterventionType, Programme
+
+    programme, _created = Programme.objects.get_or_create(title="Programma di recupero", legal_act="DGR 2/2026")
+    programme.beneficiaries.add(owner)
+    return Intervention.objects.create(
+        programme=programme,
+        beneficiary=owner,
+        title=title,
+        cup="B12C34000560007",
+        intervention_type=InterventionType.RECOVERY,
+    )
+
+
+def test_a_reinvestment_from_its_form_in_italian_on_one_of_the_owners_interventions(client, salento, salento_officer):
+    intervention = _intervention(salento, "Recupero via Leuca")
     client.force_login(salento_officer)
     response = client.post(
         reverse("sales_reinvestment_new"),
@@ -75,9 +93,36 @@ def test_a_reinvestment_from_its_form_in_italian(client, salento, salento_office
             "spent_on": timezone.localdate().isoformat(),
             "amount": "12.500,75",
             "purpose": "new_housing",
-            "intervention_cup": "b12c34000560007",
+            "intervention": intervention.pk,
         },
     )
     assert response.status_code == 302
     page = client.get(reverse("sales_proceeds")).content.decode()
-    assert "12.500,75 €" in page and "B12C34000560007" in page
+    assert "12.500,75 €" in page and "Recupero via Leuca (B12C34000560007)" in page
+
+
+def test_another_owners_intervention_is_neither_offered_nor_accepted(client, salento, centrale, salento_officer):
+    theirs = _intervention(centrale, "Intervento-Centrale")
+    client.force_login(salento_officer)
+    form = client.get(reverse("sales_reinvestment_new")).content.decode()
+    assert "Intervento-Centrale" not in form
+    client.post(
+        reverse("sales_reinvestment_new"),
+        {
+            "owner": salento.pk,
+            "spent_on": timezone.localdate().isoformat(),
+            "amount": "100,00",
+            "purpose": "recovery",
+            "intervention": theirs.pk,
+        },
+    )
+    with pytest.raises(ValidationError):
+        services.record_reinvestment(
+            owner=salento,
+            spent_on=timezone.localdate(),
+            amount=Decimal("100.00"),
+            purpose="recovery",
+            intervention=theirs,
+            by=salento_officer,
+        )
+    assert not Reinvestment.objects.exists()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from calls.programmes.models import Intervention
 from core.forms import NativeDateTimeInput
 from core.numbers import ItalianDecimalField
 from registry.models import Building, Entity, OccupancyStatus
@@ -101,11 +102,11 @@ class ReinvestmentForm(forms.Form):
     amount = ItalianDecimalField(label=_("Amount (€)"), **MONEY)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ReinvestmentPurpose.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
-    intervention_cup = forms.CharField(
-        label=_("CUP of the intervention"),
-        max_length=15,
+    intervention = forms.ModelChoiceField(
+        label=_("Intervention"),
+        queryset=None,
         required=False,
-        help_text=_("The intervention's CUP code, where the proceeds fund one."),
+        help_text=_("The intervention of a programme the proceeds fund, where there is one."),
     )
 
     def __init__(self, *args, owners, **kwargs):
@@ -115,6 +116,9 @@ class ReinvestmentForm(forms.Form):
         if len(only) == 1:
             self.fields["owner"].initial = only[0]
             self.fields["owner"].widget = forms.HiddenInput()
+        # Only the interventions of the owners the person acts for (the service checks the owner's).
+        self.fields["intervention"].queryset = Intervention.objects.filter(beneficiary__in=owners).order_by("title")
+        self.fields["intervention"].label_from_instance = lambda item: f"{item.title} {item.cup}".strip()
 
 
 class YearFilter(forms.Form):
