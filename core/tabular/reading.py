@@ -118,8 +118,57 @@ def read_csv(content: bytes, *, limits: Limits | None = None, stream: bool = Fal
     return Table(headers=headers, rows=data, first_data_row=header_index + 2, format="csv")
 
 
+_BLOCK_CHARS = 4 << 20
+
+
 def _csv_records(text_value: str, separator: str, limits: Limits):
-    """The CSV's records, one list of cells each, within the limits."""
+    """The CSV's records, one list of cells each, within the limits.
+
+    A file without quotes has one record per line; if it also has fewer lines than the row
+    limit, its lines are cut block by block in C and each block's longest line is checked
+    at once (`_plain_records`); otherwise, or when a block breaks a limit, every line is
+    bounded as it is read, which also gives the exact row for the message."""
+    bound = min(limits.csv_line_chars, limits.cell_chars)
+    if '"' not in text_value and text_value.count("\n") < limits.rows:
+        yield from _plain_records(text_value, separator, limits, bound)
+    else:
+        yield from _bounded_records(text_value, separator, limits)
+
+
+def _plain_records(text_value: str, separator: str, limits: Limits, bound: int):
+    size, position, line = len(text_value), 0, 0
+    while position < size:
+        end = text_value.find("\n", position + _BLOCK_CHARS)
+        stop = size if end == -1 else end + 1
+        lines = text_value[position:stop].split("\n")
+        if lines[-1] == "":
+            lines.pop()  # what follows the block's last newline
+        if lines and max(map(len, lines)) > bound:
+            # The same refusal, at the same row, as reading line by line gives.
+            for _row in _bounded_records(text_value, separator, limits):
+                pass
+        reader = csv.reader(lines, delimiter=separator)
+        try:
+            for row in reader:
+                if len(row) > limits.columns:
+                    width = len(row)
+                    while width and not row[width - 1].strip():
+                        width -= 1
+                    if width > limits.columns:
+                        raise _too_many_columns(width, line + reader.line_num, limits)
+                    del row[width:]  # trailing empty cells: Excel pads rows with separators
+                yield row
+        except csv.Error as error:
+            raise FileRefused(
+                _("Row %(row)d cannot be read as CSV (%(problem)s): check the quotes.")
+                % {"row": line + reader.line_num, "problem": error},
+                "csv",
+            ) from error
+        line += len(lines)
+        position = stop
+
+
+def _bounded_records(text_value: str, separator: str, limits: Limits):
     counter = _LineCounter()
     try:
         for row in csv.reader(_bounded_lines(text_value, limits, counter), delimiter=separator):
