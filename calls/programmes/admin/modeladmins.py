@@ -9,7 +9,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
-from core.forms import ItalianNumbersAdminForm
+from core.forms import ItalianNumbersAdminForm, italian_formfield_for_dbfield
 from registry.scoped_admin import AuditedEditView, GuardedModelAdmin, ScopedModelAdmin, ScopedPermissionHelper
 from registry.stock.admin.common import readable_value
 
@@ -151,6 +151,16 @@ class InterventionEditView(AuditedEditView):
         return response
 
 
+class ItalianInlinePanel(InlinePanel):
+    """An inline panel whose rows read and write Italian numbers too (`1.234,56`): modelcluster
+    builds the rows' forms with the callback given in the formset's options, not the parent's."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formfield_callback"] = italian_formfield_for_dbfield
+        return options
+
+
 class InterventionButtonHelper(ButtonHelper):
     def get_primary_button(self, obj):
         return self.inspect_button(obj.pk)
@@ -212,7 +222,9 @@ class InterventionAdmin(ScopedModelAdmin):
             [FieldRowPanel([FieldPanel(f"{stage}_planned"), FieldPanel(f"{stage}_actual")]) for stage in STAGES],
             heading=gettext_lazy("Stages: planned and actual dates"),
         ),
-        InlinePanel("progress_reports", heading=gettext_lazy("Progress reports (SAL)"), label=gettext_lazy("SAL")),
+        ItalianInlinePanel(
+            "progress_reports", heading=gettext_lazy("Progress reports (SAL)"), label=gettext_lazy("SAL")
+        ),
     ]
     edit_handler = ObjectList(panels, base_form_class=InterventionForm)
 
