@@ -17,6 +17,7 @@ language: a building moved, placed or edited is drawn at its next request.
 import hashlib
 import io
 import json
+from decimal import Decimal
 
 from django import forms
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from core.numbers import format_italian_decimal
 from registry import access
 from registry.geo import ATTRIBUTION
 from registry.geo.drawing import draw_comuni, draw_points, frame
@@ -75,7 +77,7 @@ def render_building_map(points, *, title: str, subtitle: str) -> bytes:
     handle = ax.scatter([], [], s=20, c=BUILDING, linewidths=0.4, edgecolors=TEXT)
     legend = ax.legend(
         [handle],
-        [_("Buildings (%(count)s)") % {"count": f"{len(points):n}".replace(",", ".")}],
+        [_("Buildings (%(count)s)") % {"count": format_italian_decimal(Decimal(len(points)), 0)}],
         loc="upper right",
         frameon=False,
         prop={"family": FONT_FAMILY, "size": 9},
