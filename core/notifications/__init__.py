@@ -52,3 +52,20 @@ def notify(
         dedupe_key=dedupe_key,
         attachments=attachments,
     )
+
+
+def notify_each(*, kind: str, messages, attachments=()) -> int:
+    """Notify many groups of people of events of one `kind` at once, each `Message` with its
+    own recipients, context, url and dedupe_key (see `notify`): a fixed number of queries
+    whatever the number of people (a circular to every entity). Returns how many
+    notifications were written."""
+    from .services import notify_each as write_all
+
+    return write_all(kind=kind, messages=messages, attachments=attachments)
+
+
+def message(*, recipients, context: dict | None = None, url: str = "", dedupe_key: str = ""):
+    """One `Message` for `notify_each`."""
+    from .services import Message
+
+    return Message(recipients=tuple(recipients or ()), context=context or {}, url=url, dedupe_key=dedupe_key)

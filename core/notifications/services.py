@@ -1,8 +1,9 @@
 """The notification service: writing the outbox, rendering and sending it.
 
-- `notify` writes, in the caller's transaction, one `Notification` per person and, when
-  the person wants it by e-mail now, one pending `Delivery`; after the commit it enqueues
-  the sending task. A rollback leaves nothing, and an action never waits for the mail server.
+- `notify` (and `notify_each`, for many messages at once) writes, in the caller's
+  transaction, one `Notification` per person and, when the person wants it by e-mail now,
+  one pending `Delivery`, in a fixed number of queries whatever the number of people; after
+  the commit it enqueues the sending task. A rollback leaves nothing, and an action never waits for the mail server.
 - `send_due` (the task, `manage.py send_notifications`, cron) sends the due deliveries one
   at a time, each under a row lock taken with SKIP LOCKED on PostgreSQL, so two workers
   never send the same e-mail. A failure records the error's class (no personal data) and
@@ -58,31 +59,61 @@ def _json(context: dict) -> dict:
     return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
 
 
-def _users(recipients) -> list:
+def _user_ids(recipients) -> list:
     ids = []
     for recipient in recipients or ():
         pk = getattr(recipient, "pk", recipient)
         if pk is not None and pk not in ids:
             ids.append(pk)
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return ids
+
+
+def _active_users(ids) -> dict:
+    """The active accounts among `ids`, by id: one query."""
+    return {user.pk: user for user in get_user_model().objects.filter(pk__in=set(ids), is_active=True)}
+
+
+def _languages(users) -> dict:
+    """Each person's e-mail language (see `language_of`), for many people in one query."""
+    from wagtail.users.models import UserProfile
+
+    available = {code for code, _name in settings.LANGUAGES}
+    chosen = dict(
+        UserProfile.objects.filter(user__in=[user.pk for user in users]).values_list("user_id", "preferred_language")
+    )
+    return {
+        user.pk: chosen.get(user.pk) if chosen.get(user.pk) in available else settings.LANGUAGE_CODE for user in users
+    }
 
 
 def language_of(user) -> str:
     """The language the person chose in their admin account, else the site's (Italian)."""
-    from wagtail.users.models import UserProfile
+    return _languages([user])[user.pk]
 
-    available = {code for code, _name in settings.LANGUAGES}
-    profile = UserProfile.objects.filter(user=user).only("preferred_language").first()
-    chosen = profile.preferred_language if profile else ""
-    return chosen if chosen in available else settings.LANGUAGE_CODE
+
+def _preferences(users, kind: str) -> dict:
+    """(by e-mail?, mode) for each person and `kind`, in one query; no choice recorded is
+    e-mail at once."""
+    stored = {
+        preference.user_id: (preference.email, preference.mode)
+        for preference in NotificationPreference.objects.filter(user__in=[user.pk for user in users], kind=kind)
+    }
+    return {user.pk: stored.get(user.pk, (True, DeliveryMode.IMMEDIATE)) for user in users}
 
 
 def preference_for(user, kind: str) -> tuple[bool, str]:
     """(by e-mail?, mode) for `user` and `kind`; no choice recorded is e-mail at once."""
-    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    if preference is None:
-        return True, DeliveryMode.IMMEDIATE
-    return preference.email, preference.mode
+    return _preferences([user], kind)[user.pk]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing to tell some people: what `notify_each` writes for each of them."""
+
+    recipients: tuple  # users or user ids
+    context: dict
+    url: str = ""
+    dedupe_key: str = ""
 
 
 def notify(*, kind, recipients, context, url, dedupe_key, attachments=()) -> int:
@@ -91,48 +122,109 @@ def notify(*, kind, recipients, context, url, dedupe_key, attachments=()) -> int
     `dedupe_key`, a person already notified under that key is not notified again.
     `attachments` are files in a storage, by name: {"storage", "name", "filename",
     "mimetype"}. Returns how many notifications were written."""
+    message = Message(recipients=tuple(recipients or ()), context=context, url=url or "", dedupe_key=dedupe_key or "")
+    return notify_each(kind=kind, messages=[message], attachments=attachments)
+
+
+def notify_each(*, kind, messages, attachments=()) -> int:
+    """Write, in the caller's transaction, the notifications of `kind` of every `Message`
+    (each its own people, context, link and deduplication key) and their e-mails, in a
+    fixed number of queries whatever the number of people: the accounts, the notifications
+    already written under the keys, the preferences and the languages are each read once,
+    the notifications and the deliveries each written by one bulk insert. A circular to
+    every entity is one call. Returns how many notifications were written."""
     declared = all_kinds().get(kind)
     if declared is None:
         raise ValueError(f"Unknown notification kind {kind!r}: declare it in an app's notifications.py.")
-    stored_context = _json(context)
     attachments = _json(list(attachments))
-    written = 0
+    planned = []  # (user id, stored context, url, dedupe key), each person once per message
+    for message in messages:
+        stored_context = _json(message.context)
+        planned.extend(
+            (pk, stored_context, message.url or "", message.dedupe_key or "") for pk in _user_ids(message.recipients)
+        )
+    if not planned:
+        return 0
     with transaction.atomic():
-        for user in _users(recipients):
-            if dedupe_key and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists():
+        users = _active_users(pk for pk, *_rest in planned)
+        keys = {key for _pk, _context, _url, key in planned if key}
+        done = (
+            set(
+                Notification.objects.filter(recipient__in=list(users), dedupe_key__in=keys).values_list(
+                    "recipient_id", "dedupe_key"
+                )
+            )
+            if keys and users
+            else set()
+        )
+        rows = []
+        for pk, stored_context, url, key in planned:
+            if pk not in users or (key and (pk, key) in done):
                 continue
-            by_email, mode = preference_for(user, kind)
-            if declared.always_email:
-                by_email, mode = True, DeliveryMode.IMMEDIATE
+            if key:
+                done.add((pk, key))  # the same person named twice under one key: once
+            rows.append((users[pk], stored_context, url, key))
+        if not rows:
+            return 0
+        people = list({user.pk: user for user, *_rest in rows}.values())
+        preferences = _preferences(people, kind)
+        notifications, mailed = [], []
+        for user, stored_context, url, key in rows:
+            by_email, mode = (True, DeliveryMode.IMMEDIATE) if declared.always_email else preferences[user.pk]
             wants_mail = by_email and bool(user.email)
-            try:
-                with transaction.atomic():  # a concurrent writer of the same key wins, quietly
-                    notification = Notification.objects.create(
-                        recipient=user,
-                        kind=kind,
-                        context=stored_context,
-                        url=url or "",
-                        dedupe_key=dedupe_key or "",
-                        digest_pending=wants_mail and mode == DeliveryMode.DIGEST,
-                    )
-            except IntegrityError:
-                if dedupe_key:
-                    continue
-                raise
-            written += 1
+            notification = Notification(
+                recipient=user,
+                kind=kind,
+                context=stored_context,
+                url=url,
+                dedupe_key=key,
+                digest_pending=wants_mail and mode == DeliveryMode.DIGEST,
+            )
+            notifications.append(notification)
             if wants_mail and mode == DeliveryMode.IMMEDIATE:
-                Delivery.objects.create(
+                mailed.append(notification)
+        try:
+            with transaction.atomic():
+                written = Notification.objects.bulk_create(notifications)
+        except IntegrityError:
+            # A concurrent writer of the same key got there first: one by one, it wins quietly.
+            written = _create_one_by_one(notifications)
+        written_ids = {id(notification) for notification in written}
+        mailed = [notification for notification in mailed if id(notification) in written_ids]
+        if mailed:
+            languages = _languages([notification.recipient for notification in mailed])
+            Delivery.objects.bulk_create(
+                Delivery(
                     notification=notification,
-                    recipient=user,
-                    to_address=user.email,
+                    recipient=notification.recipient,
+                    to_address=notification.recipient.email,
                     kind=kind,
-                    context=stored_context,
-                    url=url or "",
-                    language=language_of(user),
+                    context=notification.context,
+                    url=notification.url,
+                    language=languages[notification.recipient_id],
                     attachments=attachments,
                 )
+                for notification in mailed
+            )
         if written:
             transaction.on_commit(enqueue_sending)
+    return len(written)
+
+
+def _create_one_by_one(notifications) -> list:
+    """The notifications that could be written, skipping those another writer wrote under
+    the same key meanwhile (the unique constraint)."""
+    written = []
+    for notification in notifications:
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:
+            if notification.dedupe_key:
+                notification.pk = None
+                continue
+            raise
+        written.append(notification)
     return written
 
 

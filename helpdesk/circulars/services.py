@@ -18,9 +18,8 @@ from wagtail.log_actions import log
 from calls.models import ProtocolKind
 from calls.services import register_protocol
 from core.files import validate_pdf
-from core.notifications import notify
-from registry.models import EntityKind
-from registry.recipients import people_of
+from core.notifications import message, notify, notify_each
+from registry.models import EntityKind, Membership, Role
 
 from . import audience, policy, selectors
 from .models import (
@@ -143,6 +142,43 @@ def open_url(circular) -> str:
     return reverse("circulars_open", args=[circular.pk])
 
 
+def people_by_entity(entity_ids) -> dict[int, list[int]]:
+    """The ids of the people told of a circular for each entity, in one query: the same
+    people as registry.recipients.people_of(entity) (its officers of every area and its legal
+    representatives, active memberships of active accounts), for hundreds of entities at once."""
+    people: dict[int, list[int]] = {entity_id: [] for entity_id in entity_ids}
+    memberships = (
+        Membership.objects.active()
+        .filter(entity_id__in=list(people), role__in=(Role.OFFICER, Role.LEGAL_REPRESENTATIVE), user__is_active=True)
+        .order_by("entity_id", "user_id")
+        .values_list("entity_id", "user_id")
+        .distinct()
+    )
+    for entity_id, user_id in memberships:
+        people[entity_id].append(user_id)
+    return people
+
+
+def _tell_entities(*, kind: str, circular, recipients, context, dedupe_key) -> int:
+    """One notification of `kind` to the people of each recipient entity, with the entity's
+    name in the context and `dedupe_key(entity_id)` as its key: a fixed number of queries
+    whatever the number of entities (a circular to all of Puglia's)."""
+    entities = [getattr(recipient, "entity", recipient) for recipient in recipients]
+    people = people_by_entity([entity.pk for entity in entities])
+    return notify_each(
+        kind=kind,
+        messages=[
+            message(
+                recipients=people[entity.pk],
+                context={**context, "entity": entity.display_name},
+                url=open_url(circular),
+                dedupe_key=dedupe_key(entity.pk),
+            )
+            for entity in entities
+        ],
+    )
+
+
 def send(*, circular: Circular, by) -> Circular:
     """Send a draft: resolve its audience into one Recipient per entity (frozen from now on),
     register the protocol entry (next gapless number, in this transaction, kept on the
@@ -172,15 +208,13 @@ def send(*, circular: Circular, by) -> Circular:
             user=by,
             data={"protocol": entry.number, "recipients": len(entities)},
         )
-        context = _context(circular)
-        for entity in entities:
-            notify(
-                kind="circular_sent",
-                recipients=people_of(entity),
-                context={**context, "entity": entity.display_name},
-                url=open_url(circular),
-                dedupe_key=f"circular:{circular.pk}:sent:{entity.pk}",
-            )
+        _tell_entities(
+            kind="circular_sent",
+            circular=circular,
+            recipients=entities,
+            context=_context(circular),
+            dedupe_key=lambda entity_id: f"circular:{circular.pk}:sent:{entity_id}",
+        )
     return circular
 
 
@@ -287,14 +321,13 @@ def remind_unread(*, circular: Circular, by) -> int:
             sent_by=by,
             entities=len(unread),
         )
-        for recipient in unread:
-            notify(
-                kind="circular_unread_reminder",
-                recipients=people_of(recipient.entity_id),
-                context={**_context(circular), "entity": recipient.entity.display_name},
-                url=open_url(circular),
-                dedupe_key=f"circular:{circular.pk}:unread:{today.isoformat()}:{recipient.entity_id}",
-            )
+        _tell_entities(
+            kind="circular_unread_reminder",
+            circular=circular,
+            recipients=unread,
+            context=_context(circular),
+            dedupe_key=lambda entity_id: f"circular:{circular.pk}:unread:{today.isoformat()}:{entity_id}",
+        )
         log(
             instance=circular,
             action="push.circular.reminder",
@@ -340,18 +373,13 @@ def send_deadline_reminders(*, now=None) -> int:
             Reminder.objects.create(
                 circular=locked, kind=kind, sent_on=today, sent_at=timezone.now(), sent_by=None, entities=len(waiting)
             )
-            for recipient in waiting:
-                notify(
-                    kind="circular_reply_due",
-                    recipients=people_of(recipient.entity_id),
-                    context={
-                        **_context(locked),
-                        "entity": recipient.entity.display_name,
-                        "days_left": (locked.reply_by - today).days,
-                    },
-                    url=open_url(locked),
-                    dedupe_key=f"circular:{locked.pk}:{kind}:{recipient.entity_id}",
-                )
+            _tell_entities(
+                kind="circular_reply_due",
+                circular=locked,
+                recipients=waiting,
+                context={**_context(locked), "days_left": (locked.reply_by - today).days},
+                dedupe_key=lambda entity_id, locked=locked, kind=kind: f"circular:{locked.pk}:{kind}:{entity_id}",
+            )
             log(
                 instance=locked,
                 action="push.circular.reminder",

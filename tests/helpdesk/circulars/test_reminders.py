@@ -27,7 +27,20 @@ def told(monkeypatch):
         calls.append((kind, sorted(getattr(user, "pk", user) for user in recipients), dedupe_key))
         return len(recipients)
 
+    def notify_each(*, kind, messages, attachments=()):
+        # One message per entity, in one batch; recorded as one call each, as `notify` would be.
+        for message in messages:
+            notify(
+                kind=kind,
+                recipients=message.recipients,
+                context=message.context,
+                url=message.url,
+                dedupe_key=message.dedupe_key,
+            )
+        return sum(len(message.recipients) for message in messages)
+
     monkeypatch.setattr(services, "notify", notify)
+    monkeypatch.setattr(services, "notify_each", notify_each)
     return calls
 
 
