@@ -16,6 +16,7 @@ from wagtail.models import ModelLogEntry
 from calls.programmes import notifications, selectors
 from calls.programmes.models import Intervention, InterventionState
 from core.notifications.models import Notification
+from core.notifications.services import render
 from tests.conftest import ARCA_PUGLIA_CENTRALE, ARCA_SUD_SALENTO
 from tests.helpers import body_of
 
@@ -115,6 +116,10 @@ def test_late_and_stale_interventions_are_notified_once(scene, arca_officer, cen
     assert Notification.objects.filter(recipient=centrale_officer, kind="intervention_late").count() == 1
     assert written == Notification.objects.count()
     assert notifications.deadline_reminders(now) == 0
+    for notification in salento:
+        rendered = render(notification.kind, notification.context, notification.url, "it")
+        title = Intervention.objects.get(pk=notification.context["intervention_id"]).title
+        assert title in rendered.subject and title in rendered.text and title in rendered.html
 
 
 def test_the_monitoring_counts_late_interventions_per_entity(scene, entities):
