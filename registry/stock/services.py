@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -247,12 +247,18 @@ class _Progress:
     def __call__(self, done: int) -> None:
         if not self.enabled:
             return
-        if self.side is None:
-            self.side = connection.copy()
-        with self.side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s", [done, self.job_id]
-            )
+        try:
+            if self.side is None:
+                self.side = connection.copy()
+                with self.side.cursor() as cursor:
+                    # Never wait for the job's row: progress is worth less than the import.
+                    cursor.execute("SET lock_timeout = 500")
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s WHERE id = %s", [done, self.job_id]
+                )
+        except DatabaseError:
+            self.enabled = False
 
     def close(self) -> None:
         if self.side is not None:
