@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from core.api import IdField, ModelViewPermission, state_conflict
 from registry import access
+from registry.models import EnergyClass
 
 from . import policy, selectors, services, transitions
 from .models import Intervention, InterventionState, InterventionType, Programme, ProgressReport
@@ -47,6 +48,9 @@ class InterventionSerializer(serializers.ModelSerializer):
     buildings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     units = serializers.SlugRelatedField(slug_field="push_id", many=True, read_only=True)
     progress_reports = ProgressReportSerializer(many=True, read_only=True)
+    energy_class_after = serializers.ChoiceField(
+        choices=EnergyClass.choices, allow_blank=True, read_only=True, help_text="Blank: not stated."
+    )
     late_stages = serializers.SerializerMethodField()
 
     class Meta:

@@ -15,7 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from core.tabular import CellProblem, FileRefused, match_headers, parse_rows, read_table, shown
+from core.tabular import (
+    CellProblem,
+    FileRefused,
+    SpreadsheetTooLarge,
+    check_spreadsheet_limits,
+    match_headers,
+    parse_rows,
+    read_table,
+    shown,
+)
 from registry.models import Building, Unit
 
 from . import policy
@@ -193,9 +202,20 @@ def update_from_file(*, content: bytes, filename: str, by) -> FileReport:
     it): every row checked first, and nothing written while any row is wrong (each problem
     names its row and column); then every row written in one transaction. Only the
     interventions the person may update can be named: any other id is refused as unknown."""
+    from registry.stock.services import max_import_bytes
+
+    if len(content) > max_import_bytes():
+        from django.template.defaultfilters import filesizeformat
+
+        message = _("The file is %(size)s; the largest accepted is %(limit)s.") % {
+            "size": filesizeformat(len(content)),
+            "limit": filesizeformat(max_import_bytes()),
+        }
+        return FileReport([CellProblem(0, "", "", message)])
     try:
+        check_spreadsheet_limits(content, filename)
         table = read_table(content, filename)
-    except FileRefused as refused:
+    except (FileRefused, SpreadsheetTooLarge) as refused:
         return FileReport([CellProblem(0, "", "", refused.message)])
     parsed = parse_rows(table, INTERVENTION_SPEC.columns)
     problems = list(parsed.problems)

@@ -119,3 +119,13 @@ def test_the_upload_screen_shows_the_report(client, salento_intervention, arca_o
     response = client.post(reverse("programmes_update_upload"), {"file": upload})
     assert response.status_code == 200
     assert "CUP" in response.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(salento_intervention, arca_officer, settings):
+    settings.PUSH_MAX_IMPORT_BYTES = 100
+    content = _csv([_row(salento_intervention, amount_paid="10,00")])
+    assert len(content) > 100
+    report = services.update_from_file(content=content, filename="interventi.csv", by=arca_officer)
+    assert [problem.row for problem in report.problems] == [0]
+    salento_intervention.refresh_from_db()
+    assert salento_intervention.amount_paid == Decimal("0.00")
