@@ -5,6 +5,7 @@ from its address through the geocoder (mocked)."""
 
 import io
 import json
+import random
 from decimal import Decimal
 from unittest import mock
 
@@ -16,6 +17,7 @@ from rest_framework.test import APIClient
 from wagtail.users.models import UserProfile
 
 from core.tabular import Table
+from registry.geo.boundaries import random_point
 from registry.models import Building, Entity
 from registry.stock import services as stock
 from registry.stock.admin import map as building_map
@@ -205,7 +207,7 @@ def test_the_image_is_cached_and_a_building_edit_draws_it_again(
     building = Building.objects.filter(owner__code=ARCA_SUD_SALENTO, latitude__isnull=True).get()
     edit = reverse("registry_building_modeladmin_edit", args=[building.pk])
     data = shown_values(client.get(edit).context["form"])
-    latitude, longitude = (f"{value:.6f}".replace(".", ",") for value in lecce_point_in(building.comune.code))
+    latitude, longitude = (f"{value:.6f}".replace(".", ",") for value in point_in(building.comune.code))
     data.update(latitude=latitude, longitude=longitude)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(edit, data).status_code == 302
@@ -215,11 +217,8 @@ def test_the_image_is_cached_and_a_building_edit_draws_it_again(
     assert drawn[1] == drawn[0] | {(building.longitude, building.latitude)}
 
 
-def lecce_point_in(code):
-    import random
-
-    from registry.geo.boundaries import random_point
-
+def point_in(code):
+    """(lat, lon) of a point inside the Comune `code`."""
     return random_point(code, random.Random(5))
 
 
