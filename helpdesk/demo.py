@@ -4,6 +4,7 @@ note), written through the services so that their threads, timings and audit ent
 what the screens will show."""
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,80 +29,104 @@ def _aged(ticket, days: float) -> None:
     )
 
 
+class DemoTicket(NamedTuple):
+    """A demo ticket: the entity (PUSH code), its topic, subject and first message, who opened
+    it, what was done then, in order — (action, by, text): "assign" (text: the assignee's
+    username), "note", or a transition of helpdesk/transitions.py ("reply", "request_info",
+    "resolve") — and how many days ago it all happened."""
+
+    entity: str
+    topic: str
+    subject: str
+    body: str
+    author: str
+    steps: tuple  # (action, by, text)
+    days_ago: int
+
+
+TICKETS = (
+    DemoTicket(
+        "072006",
+        Topic.CALLS,
+        "Cofinanziamento comunale: va indicato al lordo?",
+        "Buongiorno, il cofinanziamento da indicare nella domanda è al lordo delle economie dell'anno precedente?",
+        "bari.referente",
+        (),
+        2,
+    ),
+    DemoTicket(
+        "750000",
+        Topic.PROPERTY_REGISTER,
+        "Import alloggi: errore sulla classe energetica",
+        "Il file di import viene rifiutato alla colonna classe energetica per gli alloggi senza APE.",
+        "sudsalento.referente",
+        (
+            ("assign", "regione.admin", "regione.istruttore"),
+            ("note", "regione.istruttore", "Verificare se serve un valore 'non disponibile'."),
+            (
+                "reply",
+                "regione.istruttore",
+                "Per gli alloggi senza APE lasciate la cella vuota: il campo non è obbligatorio.",
+            ),
+        ),
+        9,
+    ),
+    DemoTicket(
+        "072006",
+        Topic.ACCREDITATION,
+        "Nuovo referente per il patrimonio",
+        "Dobbiamo sostituire il referente del patrimonio: come si procede?",
+        "bari.sindaco",
+        (
+            (
+                "request_info",
+                "regione.admin",
+                "Ci inviate il numero e la data dell'atto di designazione del nuovo referente?",
+            ),
+        ),
+        5,
+    ),
+    DemoTicket(
+        "072006",
+        Topic.TECHNICAL,
+        "Accesso con SPID non riuscito",
+        "Da questa mattina l'accesso con SPID restituisce un errore.",
+        "bari.referente",
+        (
+            ("reply", "regione.istruttore", "Stiamo verificando con il fornitore."),
+            (
+                "resolve",
+                "regione.istruttore",
+                "Il problema del fornitore è stato risolto: l'accesso funziona di nuovo.",
+            ),
+        ),
+        20,
+    ),
+)
+
+
+def _act(ticket, action: str, by, text: str, people: dict) -> None:
+    if action == "assign":
+        services.assign(ticket=ticket, assignee=people[text], by=by)
+    elif action == "note":
+        services.add_note(ticket=ticket, body=text, by=by)
+    else:
+        services.write(ticket=ticket, action=action, body=text, by=by)
+
+
 def load():
     """Create the demo tickets once (idempotent)."""
-    User = get_user_model()
-    people = {
-        user.username: user
-        for user in User.objects.filter(
-            username__in=(
-                "regione.admin",
-                "regione.istruttore",
-                "bari.referente",
-                "bari.sindaco",
-                "sudsalento.referente",
-            )
-        )
-    }
-    if len(people) < 5 or Ticket.objects.exists():
+    usernames = {name for row in TICKETS for name in (row.author, *(step[1] for step in row.steps))}
+    usernames |= {step[2] for row in TICKETS for step in row.steps if step[0] == "assign"}
+    people = {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}
+    if len(people) < len(usernames) or Ticket.objects.exists():
         return
-    bari = Entity.objects.get(code="072006")
-    salento = Entity.objects.get(code="750000")
-    region, reviewer = people["regione.admin"], people["regione.istruttore"]
+    entities = {entity.code: entity for entity in Entity.objects.filter(code__in={row.entity for row in TICKETS})}
     with transaction.atomic():
-        waiting = services.open_ticket(
-            entity=bari,
-            topic=Topic.CALLS,
-            subject="Cofinanziamento comunale: va indicato al lordo?",
-            body="Buongiorno, il cofinanziamento da indicare nella domanda è al lordo delle economie dell'anno precedente?",
-            by=people["bari.referente"],
-        )
-        _aged(waiting, 2)
-
-        answered = services.open_ticket(
-            entity=salento,
-            topic=Topic.PROPERTY_REGISTER,
-            subject="Import alloggi: errore sulla classe energetica",
-            body="Il file di import viene rifiutato alla colonna classe energetica per gli alloggi senza APE.",
-            by=people["sudsalento.referente"],
-        )
-        services.assign(ticket=answered, assignee=reviewer, by=region)
-        services.add_note(ticket=answered, body="Verificare se serve un valore 'non disponibile'.", by=reviewer)
-        services.write(
-            ticket=answered,
-            action="reply",
-            body="Per gli alloggi senza APE lasciate la cella vuota: il campo non è obbligatorio.",
-            by=reviewer,
-        )
-        _aged(answered, 9)
-
-        info = services.open_ticket(
-            entity=bari,
-            topic=Topic.ACCREDITATION,
-            subject="Nuovo referente per il patrimonio",
-            body="Dobbiamo sostituire il referente del patrimonio: come si procede?",
-            by=people["bari.sindaco"],
-        )
-        services.write(
-            ticket=info,
-            action="request_info",
-            body="Ci inviate il numero e la data dell'atto di designazione del nuovo referente?",
-            by=region,
-        )
-        _aged(info, 5)
-
-        resolved = services.open_ticket(
-            entity=bari,
-            topic=Topic.TECHNICAL,
-            subject="Accesso con SPID non riuscito",
-            body="Da questa mattina l'accesso con SPID restituisce un errore.",
-            by=people["bari.referente"],
-        )
-        services.write(ticket=resolved, action="reply", body="Stiamo verificando con il fornitore.", by=reviewer)
-        services.write(
-            ticket=resolved,
-            action="resolve",
-            body="Il problema del fornitore è stato risolto: l'accesso funziona di nuovo.",
-            by=reviewer,
-        )
-        _aged(resolved, 20)
+        for row in TICKETS:
+            ticket = services.open_ticket(
+                entity=entities[row.entity], topic=row.topic, subject=row.subject, body=row.body, by=people[row.author]
+            )
+            for action, by, text in row.steps:
+                _act(ticket, action, people[by], text, people)
+            _aged(ticket, row.days_ago)
