@@ -7,16 +7,19 @@ filters leave out are grey and hatched, as the dashboards' maps draw "no data". 
 are Okabe–Ito's (told apart with the common colour-vision deficiencies), and the screen's
 table beside the image is its text alternative."""
 
+import hashlib
+import json
 from enum import StrEnum
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from dashboards.rendering import charts, theme
+from dashboards.rendering.image_cache import cached_render
 from dashboards.rendering.puglia_map import ATTRIBUTION, boundaries
 
 from .selectors import CallStatus, ComuneRow
@@ -80,9 +83,37 @@ def describe(rows: list[ComuneRow]) -> str:
     return _("Map of the Comuni of Puglia by state. %(counts)s.") % {"counts": "; ".join(parts)}
 
 
+CACHE_KEY = "monitoring-map"
+
+
+def data_version(rows: list[ComuneRow]) -> str:
+    """The version of what the map draws: every Comune's state and the legend's counts. Any
+    change of the data that changes the picture (a submission sent, a register gone stale,
+    an accreditation) changes it; a change that does not (a person added) leaves it, and the
+    image is served from the cache."""
+    drawn = {
+        "statuses": sorted((code, str(status)) for code, status in statuses(rows).items()),
+        "counts": sorted((str(status), count) for status, count in counts(rows).items()),
+    }
+    return hashlib.sha256(json.dumps(drawn, separators=(",", ":")).encode()).hexdigest()[:32]
+
+
 def render(rows: list[ComuneRow], *, title: str, filters_text: str, fmt: str = "png") -> bytes:
-    """The map as PNG or SVG bytes: title, active filters, the Comuni by state, the legend with
-    counts, the source and the boundaries' attribution."""
+    """The map as PNG or SVG bytes, drawn once for the same data, title, filters, language and
+    format and then served from the shared cache (dashboards/rendering/image_cache.py), so
+    every server process draws it once, not on every request."""
+    return cached_render(
+        chart_key=CACHE_KEY,
+        params={"title": str(title), "filters": filters_text, "language": get_language() or ""},
+        version=data_version(rows),
+        fmt=fmt,
+        produce=lambda: draw(rows, title=title, filters_text=filters_text, fmt=fmt),
+    )
+
+
+def draw(rows: list[ComuneRow], *, title: str, filters_text: str, fmt: str = "png") -> bytes:
+    """The map drawn now as PNG or SVG bytes: title, active filters, the Comuni by state, the
+    legend with counts, the source and the boundaries' attribution."""
     family = theme.font_family()
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor=theme.BACKGROUND)
     FigureCanvasAgg(figure)
