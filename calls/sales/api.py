@@ -17,6 +17,7 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -259,7 +260,7 @@ class SalePlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .first()
         )
         if line is None:
-            raise serializers.ValidationError({"unit": ["No such unit in this plan."]})
+            raise serializers.ValidationError({"unit": [_("No such unit in this plan.")]})
         services.record_sale(
             line=line, sold_on=data["sold_on"], price=data["price"], buyer_type=data["buyer_type"], by=request.user
         )

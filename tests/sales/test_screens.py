@@ -126,3 +126,26 @@ def test_another_owners_intervention_is_neither_offered_nor_accepted(client, sal
             by=salento_officer,
         )
     assert not Reinvestment.objects.exists()
+
+
+def test_the_picker_offers_the_owners_free_units_narrowed_by_its_filters(client, salento, salento_officer, make_plan):
+    from registry.models import OccupancyStatus, Unit
+
+    taken = make_plan(salento, salento_officer, units=1, title="Altro piano").lines.get().unit
+    plan = make_plan(salento, salento_officer, units=0)
+    client.force_login(salento_officer)
+    url = reverse("sales_plan_units", args=[plan.pk])
+    offered = client.get(url).context["units"]
+    assert taken not in offered
+    assert not any(unit.status in (OccupancyStatus.FOR_SALE, OccupancyStatus.SOLD) for unit in offered)
+    let = client.get(url + f"?status={OccupancyStatus.LET}").context["units"]
+    assert let and {unit.status for unit in let} == {OccupancyStatus.LET}
+    building = let[0].building
+    narrowed = client.get(url + f"?comune={building.comune_id}&building={building.pk}").context["units"]
+    expected = set(
+        Unit.objects.filter(building=building)
+        .exclude(status__in=(OccupancyStatus.FOR_SALE, OccupancyStatus.SOLD))
+        .exclude(pk=taken.pk)
+        .values_list("pk", flat=True)
+    )
+    assert {unit.pk for unit in narrowed} == expected
