@@ -283,9 +283,12 @@ def test_the_form_places_a_building_from_its_address(client, bari_building, bari
     settings.PUSH_GEOCODER_URL = "https://geocoder.example.it/search"
     client.force_login(bari_officer)
     with mock.patch("registry.geo.geocoder.urlopen", return_value=geocoder_answer("41.1270", "16.8720")) as urlopen:
-        response = post_building(client, bari_building, place_from_address="on", latitude="", longitude="")
+        response = post_building(
+            client, bari_building, place_from_address="on", latitude="", longitude="", street="Via Sparano da Bari"
+        )
     assert response.status_code == 302
-    assert "city=Bari" in urlopen.call_args.args[0].full_url
+    asked = urlopen.call_args.args[0].full_url
+    assert "city=Bari" in asked and "Via+Sparano+da+Bari" in asked
     bari_building.refresh_from_db()
     assert (bari_building.latitude, bari_building.longitude) == (Decimal("41.127000"), Decimal("16.872000"))
 

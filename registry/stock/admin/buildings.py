@@ -78,11 +78,14 @@ class PlacedBuildingForm(BuildingForm):
             return cleaned
         building = self.instance
         if latitude is None and longitude is None and cleaned.get("place_from_address"):
+            # The address as submitted: it may be corrected in the same save.
+            address = {
+                name: cleaned.get(name, getattr(building, name)) or ""
+                for name in ("street", "street_number", "postcode")
+            }
             try:
                 found = geocoder.place(
-                    street=building.street,
-                    street_number=building.street_number,
-                    postcode=building.postcode,
+                    **address,
                     comune_code=building.comune.code,
                     comune_name=building.comune.name,
                 )
