@@ -20,6 +20,7 @@ import io
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from .tabular import csv_lines, italian_cell, write_csv, write_xlsx
+from .tabular.writing import write_xlsx_rows
 
 EXPORT_ACTION = "push.export"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -99,3 +100,15 @@ def streaming_text_response(chunks, *, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(chunks, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(f"{filename}.csv")
     return response
+
+
+def xlsx_rows_file(headers, row_chunks, *, filename: str, sheet_title: str = "Dati") -> FileResponse:
+    """An XLSX attachment whose rows come as chunks of cell XML (core.tabular.writing
+    .write_xlsx_rows), written to a spooled temporary file (to disk beyond 32 MB). No audit
+    entry: the caller records the export."""
+    import tempfile
+
+    handle = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    write_xlsx_rows([str(header) for header in headers], row_chunks, handle, sheet_title=sheet_title)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)

@@ -143,3 +143,113 @@ def write_xlsx(headers: list[str], rows, handle, *, sheet_title="Dati") -> None:
             if value is not None:
                 get(type(value), write_other)(row_number, column, value)
     workbook.close()
+
+
+# --- XLSX written directly, for the register's large exports -------------------------
+# A workbook is a zip of a few XML parts. `xlsx_cell` gives one cell's XML without its
+# reference (cells and rows may leave it out: each follows the one before), so a cell's XML
+# depends on its value only and a column's distinct values are formatted once; the sheet is
+# streamed into the zip chunk by chunk. Text is an inline string (never a formula), numbers
+# are written as they are (Decimal exactly), dates as serial numbers shown dd/mm/yyyy.
+
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+BLANK_XLSX_CELL = "<c/>"
+
+
+def xlsx_cell(value) -> str:
+    """One cell of a sheet row as XML, without its reference (see above)."""
+    if value is None or value == "":
+        return BLANK_XLSX_CELL
+    kind = type(value)
+    if kind is str:
+        text_value = _XML_FORBIDDEN.sub(lambda match: f"_x{ord(match.group(0)):04X}_", value.translate(_XML_ESCAPES))
+        return f'<c t="inlineStr"><is><t xml:space="preserve">{text_value}</t></is></c>'
+    if kind is bool:
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if kind is int or kind is Decimal or kind is float:
+        return f"<c><v>{value}</v></c>"
+    if kind is datetime.date:
+        from openpyxl.utils.datetime import to_excel
+
+        return f'<c s="1"><v>{to_excel(value)}</v></c>'
+    if kind is datetime.datetime:
+        from openpyxl.utils.datetime import to_excel
+
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        return f'<c s="2"><v>{to_excel(value)}</v></c>'
+    for base in (bool, datetime.datetime, datetime.date, str, int, float, Decimal):
+        if isinstance(value, base):
+            return xlsx_cell(base(value) if base in (str, int, float) else value)
+    return xlsx_cell(str(value))
+
+
+def write_xlsx_rows(headers, row_chunks, handle, *, sheet_title="Dati") -> None:
+    """A one-sheet workbook whose rows come as chunks of rows of cell XML (xlsx_cell),
+    streamed into the zip: memory holds one chunk."""
+    import zipfile
+
+    title = str(sheet_title)[:31].translate(_XML_ESCAPES).replace('"', "&quot;")
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        package.writestr("_rels/.rels", _ROOT_RELS)
+        package.writestr(
+            "xl/workbook.xml",
+            f'{_XML_HEAD}<workbook xmlns="{_SPREADSHEET_NS}" xmlns:r="{_RELATIONSHIPS_NS}">'
+            f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        package.writestr("xl/styles.xml", _STYLES)
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            header = "".join(xlsx_cell(str(value)) for value in headers)
+            sheet.write(f'{_XML_HEAD}<worksheet xmlns="{_SPREADSHEET_NS}"><sheetData><row>{header}</row>'.encode())
+            for rows in row_chunks:
+                sheet.write("".join(["<row>" + "".join(row) + "</row>" for row in rows]).encode())
+            sheet.write(b"</sheetData></worksheet>")
+
+
+_CONTENT_TYPES = (
+    f"{_XML_HEAD}"
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_NS}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK_RELS = (
+    f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_NS}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>'
+)
+# Style 0: general; 1: a date shown dd/mm/yyyy; 2: a date and time shown dd/mm/yyyy hh:mm.
+_STYLES = (
+    f'{_XML_HEAD}<styleSheet xmlns="{_SPREADSHEET_NS}">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts>'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)

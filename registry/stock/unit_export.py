@@ -10,7 +10,8 @@ as plain values instead of model instances, and formatted column by column.
   done by `map` in C): Comuni, statuses, surfaces and dates repeat a lot.
 - CSV: the Italian CSV of core.tabular.writing (BOM, `;`, CRLF, decimal comma, dd/mm/yyyy,
   formula-like text neutralised), written by `csv.writer.writerows` chunk by chunk and
-  streamed. XLSX: core.tabular.writing.write_xlsx (XlsxWriter, constant memory).
+  streamed. XLSX: the sheet's XML written directly (core.tabular.writing.write_xlsx_rows),
+  each cell's XML made once per distinct value of its column.
 
 `unit_export_rows` stays the statement of what each cell holds; tests compare the two on
 every kind of value (tests/registry/test_export_streaming.py). Should a field of the
@@ -20,7 +21,7 @@ answers None and the export goes the general way."""
 import csv
 import io
 
-from core.tabular.writing import italian_cell, neutralise_formula
+from core.tabular.writing import italian_cell, neutralise_formula, xlsx_cell
 
 from .models import Building
 from .spec import BUILDING_SPEC, EXPORT_HEADERS, UNIT_SPEC
@@ -56,8 +57,13 @@ def _csv_text(field):
 
 
 def _typed(field):
-    """The cell as the XLSX gets it (the specification's export value)."""
+    """The cell with its type (the specification's export value)."""
     return field.cell
+
+
+def _xlsx_xml(field):
+    """The cell as the XLSX's XML (core.tabular.writing.xlsx_cell of the export value)."""
+    return lambda value: xlsx_cell(field.cell(value))
 
 
 class _Column:
@@ -141,7 +147,13 @@ def csv_chunks(queryset, columns):
 
 
 def typed_rows(queryset, columns):
-    """The units file's rows with typed cells (numbers, dates, booleans), for the XLSX: the
-    same values as unit_export_rows."""
+    """The units file's rows with typed cells (numbers, dates, booleans): the same values
+    as unit_export_rows."""
     for rows in _rows(queryset, columns, _typed):
         yield from rows
+
+
+def xlsx_chunks(queryset, columns):
+    """The units file's rows as chunks of rows of cell XML, for
+    core.tabular.writing.write_xlsx_rows: the same typed cells as typed_rows."""
+    return _rows(queryset, columns, _xlsx_xml)

@@ -121,3 +121,20 @@ def test_the_export_makes_the_same_number_of_queries_for_few_or_many_units(clien
     few, queries_few = export(f"&status__exact={status}")
     assert (many, few) == (41, some + 1)
     assert queries_many == queries_few
+
+
+def test_the_direct_xlsx_writer_escapes_text_and_keeps_types():
+    from core.tabular.writing import write_xlsx_rows, xlsx_cell
+
+    values = ["a < b & c > d", "ctrl\x01char", "  spaced  ", "=SUM(A1)", Decimal("-12.50"), 7, True, None]
+    values.append(datetime.date(2026, 2, 28))
+    handle = io.BytesIO()
+    write_xlsx_rows(["Testo"] * len(values), [[tuple(xlsx_cell(value) for value in values)]], handle, sheet_title="A&B")
+    workbook = load_workbook(io.BytesIO(handle.getvalue()))
+    assert workbook.sheetnames == ["A&B"]
+    row = [cell for cell in next(workbook.active.iter_rows(min_row=2))]
+    # A control character, which XML cannot hold, is written as Excel's own escape.
+    assert [cell.value for cell in row[:4]] == ["a < b & c > d", "ctrl_x0001_char", "  spaced  ", "=SUM(A1)"]
+    assert row[3].data_type == "s"
+    assert [cell.value for cell in row[4:8]] == [-12.5, 7, True, None]
+    assert row[8].value == datetime.datetime(2026, 2, 28) and row[8].number_format == "dd/mm/yyyy"

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 
-from core.exports import spreadsheet_file, streaming_text_response
+from core.exports import spreadsheet_file, streaming_text_response, xlsx_rows_file
 from core.forms import ConfirmPanel
 from registry.models import (
     Unit,
@@ -102,12 +102,8 @@ class UnitIndexView(ItalianExportIndexView):
             # is streamed as it is written (registry.stock.unit_export).
             if spreadsheet_format == self.FORMAT_CSV:
                 return streaming_text_response(unit_export.csv_chunks(queryset, columns), filename=filename)
-            return spreadsheet_file(
-                EXPORT_HEADERS,
-                unit_export.typed_rows(queryset, columns),
-                filename=filename,
-                file_format="xlsx",
-                sheet_title="Alloggi",
+            return xlsx_rows_file(
+                EXPORT_HEADERS, unit_export.xlsx_chunks(queryset, columns), filename=filename, sheet_title="Alloggi"
             )
         queryset = queryset.select_related("building__comune", "building__manager", "owner").order_by("push_id")
         rows = unit_export_rows(queryset.iterator(chunk_size=2000))
