@@ -41,8 +41,9 @@ def fund(programme, owner_code, title, by, **fields):
         **fields,
     )
     building = Building.objects.filter(owner=owner).order_by("pk").first()
-    intervention.buildings.set([building])
-    intervention.units.set(Unit.objects.filter(building=building)[:2])
+    if building is not None:
+        intervention.buildings.set([building])
+        intervention.units.set(Unit.objects.filter(building=building)[:2])
     return intervention
 
 

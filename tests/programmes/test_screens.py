@@ -117,3 +117,28 @@ def test_the_region_follows_the_progress(client, region_admin, salento_intervent
     assert "Intervento-Salento-Segreto" in page.content.decode()
     assert client.get(reverse("programmes_programme_modeladmin_index")).status_code == 200
     assert client.get(reverse("programmes_intervention_modeladmin_index")).status_code == 200
+
+
+def test_the_region_corrects_the_funding_but_not_the_beneficiary(client, region_admin, salento_intervention, entities):
+    client.force_login(region_admin)
+    edit = reverse("programmes_intervention_modeladmin_edit", args=[salento_intervention.pk])
+    assert client.get(edit).status_code == 200
+    response = client.post(
+        edit,
+        {
+            "beneficiary": entities[BARI].pk,
+            "title": "Titolo corretto",
+            "intervention_type": "recovery",
+            "funded_amount": "900.000,00",
+            "cup": "E81B22000310002",
+            "co_financing": "0",
+            "amount_paid": "0",
+            "buildings": list(salento_intervention.buildings.values_list("pk", flat=True)),
+            **INLINE,
+            "progress_reports-TOTAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    saved = Intervention.objects.get(pk=salento_intervention.pk)
+    assert (saved.title, saved.funded_amount) == ("Titolo corretto", Decimal("900000.00"))
+    assert saved.beneficiary == entities[ARCA_SUD_SALENTO]
