@@ -437,35 +437,39 @@ def _copy_units(cursor, units, unit_ids, existing, building_ids, prefix, owner_i
     """The new units as COPY text: each distinct value of a column formatted once."""
     stamp = copy_text(now)
     owner_text = str(owner_id)
+    prefix_text = copy_text(prefix)
     lines = []
     append = lines.append
     for (local_id, building, values), pk in zip(units, unit_ids):
-        fields = []
-        for value, known in zip(values, caches):
-            text = known.get(value)
-            if text is None:
-                text = known[value] = copy_text(value)
-            fields.append(text)
+        # The COPY text of each value, looked up in one C-level pass; a miss is None (the
+        # text of None itself is "\\N").
+        fields = list(map(dict.get, caches, values))
+        if None in fields:
+            for position, text in enumerate(fields):
+                if text is None:
+                    value = values[position]
+                    fields[position] = caches[position][value] = copy_text(value)
         building_id = building_ids[building] if building in building_ids else existing[building][0]
         local_text = copy_text(local_id)
         append(
-            f"{pk}\t{building_id}\t{copy_text(prefix)}{local_text}\t{owner_text}\t{local_text}\t"
+            f"{pk}\t{building_id}\t{prefix_text}{local_text}\t{owner_text}\t{local_text}\t"
             f"{chr(9).join(fields)}\t{stamp}\t{stamp}\n"
         )
     copy_lines(cursor, Unit, _UNIT_COLUMNS, lines)
 
 
 def _make_foreign_keys_immediate() -> list[str]:
-    """On PostgreSQL, the deferrable foreign keys of units and buildings checked at the end
-    of each statement instead of all at commit: a load's checks then run batch by batch,
-    while the next batch is validated. Returns their names, for _restore_foreign_keys."""
+    """On PostgreSQL, the deferrable foreign keys of units, buildings and their history (who,
+    which import) checked at the end of each statement instead of all at commit: a load's
+    checks then run batch by batch in the writer, while the next batch is validated. Returns
+    their names, for _restore_foreign_keys."""
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable "
-            "AND conrelid IN (%s::regclass, %s::regclass)",
-            [Unit._meta.db_table, Building._meta.db_table],
+            "AND conrelid IN (%s::regclass, %s::regclass, %s::regclass)",
+            [Unit._meta.db_table, Building._meta.db_table, PropertyChange._meta.db_table],
         )
         names = [row[0] for row in cursor.fetchall()]
         if names:
