@@ -60,12 +60,9 @@ def _json(context: dict) -> dict:
 
 
 def _user_ids(recipients) -> list:
-    ids = []
-    for recipient in recipients or ():
-        pk = getattr(recipient, "pk", recipient)
-        if pk is not None and pk not in ids:
-            ids.append(pk)
-    return ids
+    """The ids of `recipients` (users or ids), each once, in their order."""
+    ids = (getattr(recipient, "pk", recipient) for recipient in recipients or ())
+    return list(dict.fromkeys(pk for pk in ids if pk is not None))
 
 
 def _active_users(ids) -> dict:

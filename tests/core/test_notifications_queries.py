@@ -94,3 +94,23 @@ def test_inactive_accounts_and_people_without_an_address_get_no_e_mail(django_ca
     assert notify(kind=KIND, recipients=[gone, silent], context=context(), url="", dedupe_key="") == 1
     assert Notification.objects.get().recipient == silent
     assert not Delivery.objects.exists()
+
+
+def test_a_concurrent_writer_of_the_same_key_wins_quietly_and_the_others_are_written(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Between reading the keys already used and writing, another process notified one of the
+    people under the same key: the batch falls back to one by one and skips only that one."""
+    from core.notifications import services
+
+    first, second, _no_mail, third = people(4)  # the first and the third want e-mail at once
+    real = services._preferences
+
+    def raced(users, kind):
+        Notification.objects.create(recipient=second, kind=KIND, dedupe_key="k")  # the other process
+        return real(users, kind)
+
+    monkeypatch.setattr(services, "_preferences", raced)
+    assert notify(kind=KIND, recipients=[first, second, third], context=context(), url="", dedupe_key="k") == 2
+    assert Notification.objects.filter(dedupe_key="k").count() == 3
+    assert set(Delivery.objects.values_list("recipient_id", flat=True)) == {first.pk, third.pk}
