@@ -2,6 +2,7 @@
 first endpoints with their access rules."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from drf_spectacular.validation import validate_schema
@@ -86,6 +87,19 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
     notification = Notification.objects.create(
         recipient=bari_legal_rep, kind="digest", context={"notification_ids": []}
     )
+    from calls.programmes.models import Intervention, InterventionType, Programme
+    from calls.sales import services as sales
+
+    sale_plan = sales.create_plan(owner=entities[BARI], title="Piano di vendita", by=bari_legal_rep)
+    programme = Programme.objects.create(title="Programma", legal_act="DGR n. 1/2025", total_funds=Decimal("1000.00"))
+    programme.beneficiaries.set([entities[BARI]])
+    intervention = Intervention.objects.create(
+        programme=programme,
+        beneficiary=entities[BARI],
+        title="Recupero",
+        intervention_type=InterventionType.RECOVERY,
+        funded_amount=Decimal("1000.00"),
+    )
     api.force_authenticate(bari_legal_rep)
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
     samples = {
@@ -109,6 +123,9 @@ def test_every_listed_endpoint_answers(api, entities, bari_legal_rep, load_stock
         "/api/v1/tickets/{id}/attachments/{attachment_id}": ticket.pk,
         "/api/v1/circulars/{id}": circular.pk,
         "/api/v1/notifications/{id}": notification.pk,
+        "/api/v1/sale-plans/{id}": sale_plan.pk,
+        "/api/v1/programmes/{id}": programme.pk,
+        "/api/v1/interventions/{id}": intervention.pk,
         "/api/v1/circulars/{id}/attachments/{attachment_id}": circular.pk,
     }
     # Other parameters whose sample depends on the path.
