@@ -66,7 +66,9 @@ def test_each_app_brings_its_own_demo_hook_in_the_order_it_asks_for():
         "registry",
         "calls",
         "cms",
+        "programmes",
         "dashboards",
         "helpdesk",
         "circulars",
+        "sales",
     ]
