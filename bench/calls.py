@@ -18,7 +18,9 @@
    committed; receipts_257_s is a background worker (db_worker --batch) then rendering and
    e-mailing the 257 receipts, as production does after the commit.
 
-    python bench/calls.py [--applicants N] [--comuni M] [--workers W]
+    python bench/calls.py [--applicants N] [--comuni M] [--workers W] [--no-burst] [--no-sqlite]
+
+--no-burst leaves out part 3, --no-sqlite the SQLite run (the figures of parts 1 and 2 alone).
 
 Ends with name=value lines: applicants_seconds (PostgreSQL's when it ran), riparto_ms, and
 on PostgreSQL burst_257_s and receipts_257_s.
@@ -45,16 +47,20 @@ def main():
     parser.add_argument("--applicants", type=int, default=50_000)
     parser.add_argument("--comuni", type=int, default=7_904)
     parser.add_argument("--workers", type=int, default=8, help="processes serving the burst (PostgreSQL)")
+    parser.add_argument("--no-burst", action="store_true", help="leave out the burst of sendings")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (when DATABASE_URL is set)")
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_child(args.child, args.database_url, args.applicants, args.workers)
+        run_child(args.child, args.database_url, args.applicants, 0 if args.no_burst else args.workers)
         return
 
     runs = [("sqlite", f"sqlite:///{ROOT / 'var' / 'bench-calls.sqlite3'}")]
     server_url = os.environ.get("DATABASE_URL", "")
     if server_url.startswith(("postgres://", "postgresql://")):
+        if args.no_sqlite:
+            runs = []
         parsed = urlparse(server_url)
         runs.append(
             ("postgresql", parsed._replace(path="/" + (parsed.path.lstrip("/") or "push") + "_bench_calls").geturl())
@@ -73,6 +79,7 @@ def main():
                 str(args.applicants),
                 "--workers",
                 str(args.workers),
+                *(["--no-burst"] if args.no_burst else []),
             ],
             cwd=ROOT,
             env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.bench"},
@@ -106,7 +113,7 @@ def main():
         times.append((time.perf_counter() - started) * 1000)
     assert result.allocated + result.residual == 130_000_000_00
     print(f"riparto of {args.comuni} Comuni: best {min(times):.1f} ms, median {sorted(times)[2]:.1f} ms")
-    print(f"applicants_seconds={seconds.get('postgresql', seconds['sqlite'])}")
+    print(f"applicants_seconds={seconds.get('postgresql') or seconds['sqlite']}")
     print(f"riparto_ms={min(times):.1f}")
     for name, value in bursts.items():
         print(f"{name}={value}")
@@ -172,7 +179,7 @@ def run_child(vendor, url, applicants, workers):
         f"  eligible {submission.eligible_count} (A {submission.eligible_a}, B {submission.eligible_b}), need {submission.need} €, {len(duplicates)} also listed by Lecce"
     )
     print(f"{vendor}_applicants_seconds={elapsed:.2f}")
-    if vendor == "postgresql":
+    if vendor == "postgresql" and workers:
         burst(workers)
     connections.close_all()
     drop_database(vendor, url)

@@ -32,6 +32,8 @@ _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 
 def normalise_person_code(value: str) -> str:
     """Upper-case and strip spaces, dots and dashes, as clerks type them."""
+    if type(value) is str and value.isalnum():
+        return value.upper()  # nothing to strip (the common case, without the expression)
     return _SEPARATORS.sub("", str(value or "")).upper()
 
 
