@@ -18,11 +18,12 @@ from wagtail.users.models import UserProfile
 
 from core.tabular import Table
 from registry.geo.boundaries import random_point
-from registry.models import Building, Entity
+from registry.models import Area, Building, Entity, Role
 from registry.stock import services as stock
 from registry.stock.admin import map as building_map
 from registry.stock.spec import UNITS_FILE_SPEC, validate
 from tests.conftest import ARCA_SUD_SALENTO, BARI, LECCE
+from tests.factories import member
 from tests.registry.test_italian_numbers import shown_values
 
 MAP, IMAGE = "registry_building_map", "registry_building_map_image"
@@ -371,3 +372,16 @@ def test_the_api_refuses_coordinates_outside_the_comune(entities, arca_officer):
     )
     assert good.status_code == 200, good.content
     assert Building.objects.get().latitude == Decimal("40.352700")
+
+
+def test_the_admin_menu_offers_the_map_to_those_who_see_the_building_list(client, entities, arca_officer):
+    # The side menu is carried as the sidebar's JSON.
+    item = '"name": "registry-map"'
+    client.force_login(arca_officer)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert item in page and f'"url": "{reverse(MAP)}"' in page
+
+    # An officer of the calls only, of the same ARCA, has the admin but not the register.
+    client.force_login(member(ARCA_SUD_SALENTO, Role.OFFICER, Area.CALLS))
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200 and item not in response.content.decode()

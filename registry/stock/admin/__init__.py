@@ -13,7 +13,9 @@ by the API, edited one at a time here, and never deleted (a sold or demolished u
 its history with its status). The names the admin's hooks and URLs use are importable from
 here."""
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup
 
 from registry.stock.admin.buildings import BuildingAdmin
@@ -52,3 +54,27 @@ class PropertyRegisterGroup(ModelAdminGroup):
     menu_icon = "home"
     menu_order = 210
     items = (UnitAdmin, BuildingAdmin, ImportJobAdmin, SnapshotAdmin)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        buildings = next(admin for admin in self.modeladmin_instances if isinstance(admin, BuildingAdmin))
+        items.insert(2, BuildingMapMenuItem(buildings, order=len(items) + 1))
+        return items
+
+
+class BuildingMapMenuItem(MenuItem):
+    """The map of the buildings, shown to whoever may see the building list (it is that list
+    drawn on the Comuni's boundaries, under the same access rule)."""
+
+    def __init__(self, building_admin, *, order: int):
+        super().__init__(
+            gettext_lazy("Buildings on the map"),
+            reverse_lazy("registry_building_map"),
+            name="registry-map",
+            icon_name="site",
+            order=order,
+        )
+        self.building_admin = building_admin
+
+    def is_shown(self, request):
+        return self.building_admin.permission_helper.user_can_list(request.user)
