@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -370,6 +370,14 @@ class StockSink:
     def finish(self, *, confirm_moves: bool = False) -> WriteResult:
         """Check the moves, update what changed, write its history. Call after the `with`
         block, inside the same transaction."""
+        try:
+            return self._finish(confirm_moves)
+        finally:
+            # A caller's transaction going on after a refusal keeps its deferred checks.
+            _restore_foreign_keys(self.immediate)
+            self.immediate = []
+
+    def _finish(self, confirm_moves):
         result, now = self.result, self.now
         if self.moves and not confirm_moves:
             raise MovesNotConfirmed(self._named_moves())
@@ -400,7 +408,6 @@ class StockSink:
             ],
         )
         result.updated_buildings, result.updated_units = len(building_updates), len(unit_updates)
-        _restore_foreign_keys(self.immediate)
         written = result.created_units + result.updated_units
         if connection.vendor == "postgresql" and written > 10_000 and written * 10 > len(self.existing_units):
             # A large load changes the tables' statistics (more than a tenth of the owner's
@@ -478,6 +485,10 @@ def _make_foreign_keys_immediate() -> list[str]:
 
 
 def _restore_foreign_keys(names: list[str]) -> None:
-    if names:
+    if not names:
+        return
+    try:
         with connection.cursor() as cursor:
             cursor.execute(f"SET CONSTRAINTS {', '.join(connection.ops.quote_name(n) for n in names)} DEFERRED")
+    except DatabaseError:
+        pass  # the transaction failed already: it is rolled back, its modes with it
