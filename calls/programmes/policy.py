@@ -46,6 +46,16 @@ def can_see_interventions(user) -> bool:
     return user.has_perm("programmes.view_intervention")
 
 
+def can_see_programmes(user) -> bool:
+    return user.has_perm("programmes.view_programme")
+
+
+def sees_every_programme(user) -> bool:
+    """The Region's staff who read programmes read all of them; others read those of their
+    entities (selectors.programmes_visible_to)."""
+    return can_see_programmes(user) and access.is_regional(user)
+
+
 def can_update(user, intervention) -> bool:
     """May `user` update the intervention as its beneficiary?"""
     return updates_interventions(user) and access.can_edit(user, intervention.beneficiary_id)

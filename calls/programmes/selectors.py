@@ -42,9 +42,9 @@ def interventions_editable_by(user):
 def programmes_visible_to(user):
     """The programmes `user` may read: every one for the Region, else those of which one of
     their entities is a beneficiary."""
-    if not user.has_perm("programmes.view_programme"):
+    if not policy.can_see_programmes(user):
         return Programme.objects.none()
-    if access.is_regional(user):
+    if policy.sees_every_programme(user):
         return Programme.objects.all()
     ids = access.access_for(user).visible_ids()
     return Programme.objects.filter(beneficiaries__in=ids).distinct()
