@@ -38,6 +38,7 @@ DEMO_PEOPLE = [
         [Area.PROPERTY_REGISTER, Area.CALLS],
     ),
     ("sudsalento.referente", "Maria", "Quarta", "QRTMRA82T52E506", "750000", Role.OFFICER, [Area.PROPERTY_REGISTER]),
+    ("lecce.referente", "Luca", "Leccese", "LCCLCU83C15E506", "075035", Role.OFFICER, [Area.CALLS]),
 ]
 
 

@@ -216,9 +216,9 @@ def test_b_the_region_sends_a_circular_to_a_province_and_sees_who_read_and_repli
     _arrive(browser, "/admin/circulars/inbox/")
     assert "Risposta inviata" in browser.row(CIRCULAR_SUBJECT).text
 
-    # An officer of an entity of another province (ARCA Sud Salento, Lecce): not in the inbox,
-    # and its address is a page that does not exist.
-    browser.sign_in("sudsalento.referente")
+    # An officer of a Comune of another province (Lecce): not in the inbox, and its address is
+    # a page that does not exist.
+    browser.sign_in("lecce.referente")
     browser.open("/admin/circulars/inbox/")
     browser.see("Circolari ricevute", "Circulars received")
     assert CIRCULAR_SUBJECT not in browser.text
