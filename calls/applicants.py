@@ -381,17 +381,22 @@ def _clean_columns(table: Table, columns: list[Column]) -> dict | None:
         cells = by_position[index] if index is not None and index < len(by_position) else (None,) * len(rows)
         if column.required and index is None:
             return None
-        parsed = {}
-        for cell in set(cells):
-            if cell is None or cell == "" or (type(cell) is str and cell.isspace()):  # rows.is_blank
-                if column.required:
-                    return None
-                parsed[(type(cell), cell) if typed else cell] = None
-                continue
-            try:
-                parsed[(type(cell), cell) if typed else cell] = column.parse(cell)
-            except CellError:
+        distinct = set(cells)
+        # rows.is_blank, over the distinct values only.
+        blanks = [cell for cell in distinct if cell is None or cell == "" or (type(cell) is str and cell.isspace())]
+        if blanks:
+            if column.required:
                 return None
+            distinct.difference_update(blanks)
+        try:
+            if typed:
+                parsed = {(type(cell), cell): column.parse(cell) for cell in distinct}
+                parsed.update(((type(cell), cell), None) for cell in blanks)
+            else:
+                parsed = dict(zip(distinct, map(column.parse, distinct)))
+                parsed.update((cell, None) for cell in blanks)
+        except CellError:
+            return None
         if typed:
             values_by_key[column.key] = [parsed[(type(cell), cell)] for cell in cells]
         else:
