@@ -56,11 +56,6 @@ def _csv_text(field):
     return lambda value: neutralise_formula(italian_cell(field.cell(value)))
 
 
-def _typed(field):
-    """The cell with its type (the specification's export value)."""
-    return field.cell
-
-
 def _xlsx_xml(field):
     """The cell as the XLSX's XML (core.tabular.writing.xlsx_cell of the export value)."""
     return lambda value: xlsx_cell(field.cell(value))
@@ -146,14 +141,7 @@ def csv_chunks(queryset, columns):
         yield buffer.getvalue()
 
 
-def typed_rows(queryset, columns):
-    """The units file's rows with typed cells (numbers, dates, booleans): the same values
-    as unit_export_rows."""
-    for rows in _rows(queryset, columns, _typed):
-        yield from rows
-
-
 def xlsx_chunks(queryset, columns):
     """The units file's rows as chunks of rows of cell XML, for
-    core.tabular.writing.write_xlsx_rows: the same typed cells as typed_rows."""
+    core.tabular.writing.write_xlsx_rows: the typed cells of unit_export_rows."""
     return _rows(queryset, columns, _xlsx_xml)
