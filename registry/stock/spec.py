@@ -42,6 +42,7 @@ from core.tabular import (
     shown,
     text,
 )
+from registry.geo import coordinates_problem
 from registry.models import (
     CADASTRAL_CATEGORY_CHOICES,
     EnergyClass,
@@ -634,6 +635,11 @@ class _BuildingParser:
             problems.append(
                 (COLUMNS_BY_KEY["comune_code"].header, comune_code, outside_territory_message(self.owner, label))
             )
+        if comune_id is not None:
+            latitude = values[_BUILDING_KEYS.index("building_latitude")]
+            problem = coordinates_problem(comune_code, latitude, values[_BUILDING_KEYS.index("building_longitude")])
+            if problem:
+                problems.append((COLUMNS_BY_KEY["building_latitude"].header, shown(latitude), problem))
         manager_id = self.owner_id
         if manager_code:
             manager_id = self.entities.get(manager_code.zfill(6))
