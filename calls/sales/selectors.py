@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from registry import access
 from registry.models import Building, Entity, OccupancyStatus, Unit
+from registry.stock import selectors as stock_selectors
 
 from . import policy
 from .models import OPEN_STATES, Reinvestment, Sale, SalePlan, SalePlanUnit
@@ -60,7 +61,7 @@ def proposable_units(owner, *, comune=None, building=None, status=""):
         .exclude(status__in=NOT_PROPOSABLE)
         .exclude(Exists(in_open_plan))
         .select_related("building__comune")
-        .order_by("push_id")
+        .order_by(*stock_selectors.natural_unit_order())
     )
     if comune is not None:
         queryset = queryset.filter(building__comune=comune)

@@ -181,7 +181,7 @@ class Unit(RecordValidation, models.Model):
         indexes = [
             models.Index(fields=["owner", "status"]),
             # The lists' filters at a million units (docs/PERFORMANCE.md, "Lists at a million
-            # units"): the natural order of the admin list (registry.stock.admin.units
+            # units"): the natural order of the admin list (registry.stock.selectors
             # .natural_unit_order, same expressions) and the occupancy status, which regional
             # lists filter, sort (then by id) and count exactly when few.
             models.Index(

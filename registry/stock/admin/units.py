@@ -1,8 +1,6 @@
 """The unit list (exports in the import format, written in the background when long) and
 the unit's admin."""
 
-from django.db.models import F
-from django.db.models.functions import Left, Length
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -33,20 +31,6 @@ from registry.stock.admin.forms import UnitForm
 from registry.stock.spec import EXPORT_HEADERS, unit_export_rows
 
 
-def natural_unit_order(descending: bool = False) -> list:
-    """Units in the order people expect: by owner, then by the owner's id with numbers in
-    numeric order (BA-2 before BA-10), i.e. shorter ids first, then alphabetically.
-
-    Written on the PUSH id alone ("<owner's 6-digit code>-<owner's id>": its first six
-    characters are the owner's code, its length the id's plus seven), the same expressions
-    as the `unit_natural_order` index, so that PostgreSQL reads the first page of a million
-    units from the index instead of sorting them all."""
-    keys = [Left("push_id", 6), Length("push_id"), F("push_id")]
-    if descending:
-        return [key.desc() for key in keys]
-    return keys
-
-
 class UnitIndexView(ItalianExportIndexView):
     """Unit list whose exports are files in the import format (they re-import unchanged),
     sorted naturally by id, whose edit links bring the officer back to the list as left."""
@@ -56,7 +40,7 @@ class UnitIndexView(ItalianExportIndexView):
         natural = False
         for key in super().get_ordering(request, queryset):
             if key in ("push_id", "-push_id"):
-                ordering.extend(natural_unit_order(descending=key.startswith("-")))
+                ordering.extend(selectors.natural_unit_order(descending=key.startswith("-")))
                 natural = True
             elif key not in ("id", "-id", "pk", "-pk"):
                 ordering.append(key)
