@@ -48,7 +48,6 @@ from registry.stock import services as stock
 from tests.conftest import ARCA_SUD_SALENTO, BARI, REGION
 from tests.factories import member, valid_fiscal_code
 from tests.helpdesk.circulars.fixtures import plant_circular
-from tests.sales.fixtures import plant_sale_plan
 from tests.helpers import (
     assert_bad_request,
     assert_forbidden,
@@ -57,6 +56,7 @@ from tests.helpers import (
     assert_refused_by_admin,
     body_of,
 )
+from tests.sales.fixtures import plant_sale_plan
 
 # --- the two owners and what each plants ------------------------------------------------
 
