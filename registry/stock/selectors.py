@@ -15,6 +15,7 @@ from django.db.models.functions import Left, Length
 
 from registry import access
 from registry.models import Building, Entity, ImportJob, OccupancyStatus, PropertyChange, StockSnapshot, Unit
+from registry.stock import policy
 from registry.stock.writer import stock_version
 
 # --- what a person may see ------------------------------------------------------------------
@@ -97,7 +98,7 @@ def list_count(queryset, user) -> RowCount:
     One query in every case (the estimate and, when needed, the bounded count in the same
     statement), so a list makes the same number of queries with few rows or many."""
     connection = connections[queryset.db]
-    if connection.vendor != "postgresql" or not access.is_regional(user):
+    if connection.vendor != "postgresql" or not policy.sees_regional_totals(user):
         return RowCount(queryset.count())
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()

@@ -163,13 +163,13 @@ def test_building_coordinates_accept_a_decimal_point_and_show_a_comma(client, ar
     client.force_login(arca_officer)
     url = reverse("registry_building_modeladmin_edit", args=[building.pk])
     data = shown_values(client.get(url).context["form"])
-    data.update(latitude="40.123456", longitude="18,1")
+    data.update(latitude="40.3527", longitude="18,1723")  # in Lecce, the building's Comune
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     building = Building.objects.get(pk=building.pk)
-    assert building.latitude == Decimal("40.123456") and building.longitude == Decimal("18.1")
+    assert building.latitude == Decimal("40.3527") and building.longitude == Decimal("18.1723")
     page = client.get(url).content.decode()
-    assert 'value="40,123456"' in page
+    assert 'value="40,352700"' in page
 
 
 def test_a_deadline_typed_in_a_datetime_box_comes_back_in_the_form_the_browser_shows():
