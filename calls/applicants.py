@@ -271,13 +271,20 @@ def _masked(problem: CellProblem) -> CellProblem:
     return CellProblem(problem.row, problem.column, value, redact_fiscal_codes(problem.message))
 
 
-def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=None):
+def read_list(content: bytes, filename: str) -> Table:
+    """The file's cells (core.tabular.read_table); raises FileRefused."""
+    return read_table(content, filename)
+
+
+def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=None, table: Table | None = None):
     """Read and check a file for the call. Returns (rows, problems): rows are tuples in the
     order of APPLICANT_FIELDS or ARREARS_FIELDS, problems CellProblem items, in which a
     codice fiscale is always masked (reports are stored and shown; the code never is).
     `progress(done, total)` is called as rows are checked. Raises core.tabular.FileRefused
-    for files that cannot be read at all (limits of core.tabular included)."""
-    table = read_table(content, filename)
+    for files that cannot be read at all (limits of core.tabular included). `table`: the
+    file already read by read_list (then `content` is not read again)."""
+    if table is None:
+        table = read_table(content, filename)
     total = len(table.rows)
     if progress:
         progress(0, total)
@@ -331,6 +338,40 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
         else:
             rows.append(row)
     return rows, problems
+
+
+STREAM_ROWS = 10_000
+
+
+def clean_applicant_chunks(call: Call, table: Table, *, chunk_rows: int | None = None):
+    """The rows of a rent-support list whose every cell is right, chunk by chunk: together,
+    the very rows parse_applicant_file gives for the whole file (each chunk is checked the
+    same column-wise way, and a person listed twice is looked for across chunks). Yields
+    None, and stops, as soon as a chunk is not plainly right or a person comes back: the
+    caller then drops what it took and checks the whole file with parse_applicant_file, which
+    words every problem. An arrears list, or one without rows, yields None at once."""
+    if spec_for(call) is not APPLICANT_SPEC or not table.rows:
+        yield None
+        return
+    seen, chunk_rows = set(), chunk_rows or STREAM_ROWS
+    for start in range(0, len(table.rows), chunk_rows):
+        chunk = Table(
+            headers=table.headers,
+            rows=table.rows[start : start + chunk_rows],
+            first_data_row=table.first_data_row + start,
+            format=table.format,
+        )
+        clean = _clean_columns(chunk, APPLICANT_SPEC.columns)
+        rows = None if clean is None else _applicant_rows(call, chunk.first_data_row, clean)
+        if rows is None:
+            yield None
+            return
+        before = len(seen)
+        seen.update([row[1] for row in rows])
+        if len(seen) - before != len(rows):
+            yield None
+            return
+        yield rows
 
 
 def _checked_records(table: Table, columns: list[Column], progress) -> tuple[list, list]:

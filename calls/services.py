@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail.log_actions import log
 
-from core.bulk import insert_rows
+from core.bulk import BackgroundWriter, foreign_keys_deferred, foreign_keys_immediate, insert_rows
 from core.files import validate_pdf
 from core.notifications import notify
 from core.tabular import CellProblem, FileRefused, check_spreadsheet_limits
@@ -31,7 +31,14 @@ from registry.models import Entity, EntityKind
 from registry.recipients import regional_people
 
 from . import call_lifecycle, policy, riparto, rules, sealed
-from .applicants import APPLICANT_FIELDS, ARREARS_FIELDS, parse_applicant_file, redact_fiscal_codes
+from .applicants import (
+    APPLICANT_FIELDS,
+    ARREARS_FIELDS,
+    clean_applicant_chunks,
+    parse_applicant_file,
+    read_list,
+    redact_fiscal_codes,
+)
 from .models import (
     Allocation,
     Applicant,
@@ -221,7 +228,7 @@ def receive_applicants_file(*, submission: Submission, uploaded_file, by, backgr
         language = translation.get_language() or settings.LANGUAGE_CODE
         transaction.on_commit(lambda: process_upload_task.enqueue(upload.pk, language))
         return upload
-    return process_upload(upload)
+    return process_upload(upload, content=content)
 
 
 def _store_upload(submission: Submission, content: bytes, filename: str, by) -> ApplicantUpload:
@@ -295,26 +302,40 @@ def _discard_file(upload: ApplicantUpload) -> None:
         ApplicantUpload.objects.filter(pk=upload.pk).update(file="")
 
 
-def process_upload(upload: ApplicantUpload) -> ApplicantUpload:
+def process_upload(upload: ApplicantUpload, *, content: bytes | None = None) -> ApplicantUpload:
     """Check an upload's file and, if every row is valid, write it over the submission's list
     in one transaction (the list as a whole, or nothing). Progress is saved as it goes,
-    outside that transaction, for the submission's page. Idempotent on a finished upload."""
+    outside that transaction, for the submission's page. Idempotent on a finished upload.
+    `content`: the file's bytes as just stored (not read back and decrypted again).
+
+    On PostgreSQL a list is first written as it is checked (_stream_list); at the first
+    problem that is rolled back and the list is checked and reported row by row as below."""
     if upload.is_finished:
         return upload
     submission = upload.submission
     _set(upload, status=UploadStatus.CHECKING, started_at=timezone.now(), processed_rows=0)
     try:
-        content = sealed.unseal(upload.file)
+        if content is None:
+            content = sealed.unseal(upload.file)
         try:
-            rows, problems = parse_applicant_file(
-                submission.call,
-                content,
-                upload.original_name,
-                progress=lambda done, total: _set(upload, processed_rows=done, total_rows=total),
-            )
+            table = read_list(content, upload.original_name)
         except FileRefused as refused:
             return _refuse(upload, [CellProblem(0, "", "", redact_fiscal_codes(refused.message))], code=refused.code)
         del content
+        if _stream_list(upload, table):
+            _set(upload, status=UploadStatus.DONE, finished_at=timezone.now())
+            return upload
+        try:
+            rows, problems = parse_applicant_file(
+                submission.call,
+                b"",
+                upload.original_name,
+                progress=lambda done, total: _set(upload, processed_rows=done, total_rows=total),
+                table=table,
+            )
+        except FileRefused as refused:
+            return _refuse(upload, [CellProblem(0, "", "", redact_fiscal_codes(refused.message))], code=refused.code)
+        del table
         if problems:
             return _refuse(upload, problems)
         _set(upload, status=UploadStatus.WRITING)
@@ -336,6 +357,56 @@ def process_upload(upload: ApplicantUpload) -> ApplicantUpload:
     return upload
 
 
+class _NotPlain(Exception):
+    """A chunk of the list is not plainly right: what was written is rolled back."""
+
+
+def _stream_list(upload: ApplicantUpload, table) -> bool:
+    """PostgreSQL: write a rent-support list while it is checked, in one transaction opened
+    first — the submission locked and checked as _write_list does, the old rows deleted, then
+    each chunk of calls.applicants.clean_applicant_chunks sent to COPY by a
+    core.bulk.BackgroundWriter (the server writes, indexes and checks the foreign keys of one
+    chunk, made immediate for this, while the next is checked). True when the list is
+    written and committed with its totals and audit entry; False, with nothing written (all
+    rolled back), when a chunk is not plainly right or the submission may not take the list
+    now: the caller then checks and reports the file exactly as it always did. The upload's
+    file was stored before this starts, so a written list always has its file."""
+    if connection.vendor != "postgresql":
+        return False
+    chunks = clean_applicant_chunks(upload.submission.call, table)
+    names = ["submission_id", *APPLICANT_FIELDS]
+    immediate = []
+    try:
+        with transaction.atomic():
+            submission = _locked(upload.submission)
+            _require_preparer(upload.uploaded_by, submission)
+            _check_editable(submission)
+            _check_open(submission, timezone.now())
+            Applicant.objects.filter(submission=submission).delete()
+            immediate = foreign_keys_immediate(Applicant)
+            writer, count, pk = BackgroundWriter(), 0, submission.pk
+            try:
+                for rows in chunks:
+                    if rows is None:
+                        raise _NotPlain
+                    writer.submit(
+                        lambda cursor, rows=rows: insert_rows(Applicant, names, [(pk, *row) for row in rows], cursor)
+                    )
+                    count += len(rows)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.close()
+            foreign_keys_deferred(immediate)
+            immediate = []
+            _list_written(upload, submission, count)
+    except (_NotPlain, ValidationError, PermissionDenied):
+        if immediate and connection.in_atomic_block:  # a longer transaction goes on
+            foreign_keys_deferred(immediate)
+        return False
+    return True
+
+
 def _write_list(upload: ApplicantUpload, rows: list) -> None:
     by = upload.uploaded_by
     with transaction.atomic():
@@ -347,22 +418,29 @@ def _write_list(upload: ApplicantUpload, rows: list) -> None:
         model, fields = (ArrearsCase, ARREARS_FIELDS) if arrears else (Applicant, APPLICANT_FIELDS)
         model.objects.filter(submission=submission).delete()
         insert_rows(model, ["submission_id", *fields], [(submission.pk, *row) for row in rows])
-        # A draft's earlier list was never sent: nothing refers to it, so its file goes. A
-        # list that was sent stays (its receipt fingerprints it), encrypted, with its upload.
-        superseded = None
-        if submission.state == SubmissionState.DRAFT and submission.applicants_file.name:
-            superseded = submission.applicants_file.name
-        submission.applicants_file_sha256 = upload.sha256
-        submission.applicants_file.name = upload.file.name
-        recompute_totals(submission)
-        log(
-            instance=submission,
-            action="push.submission.list_uploaded",
-            user=by,
-            data={"rows": len(rows), "sha256": upload.sha256, "upload": upload.pk},
-        )
-        if superseded and superseded != upload.file.name:
-            transaction.on_commit(lambda: _forget_superseded(superseded))
+        _list_written(upload, submission, len(rows))
+
+
+def _list_written(upload: ApplicantUpload, submission: Submission, count: int) -> None:
+    """Inside the list's transaction, once its rows are written: the submission points to
+    the upload's file, totals recomputed, the audit entry, the superseded draft file."""
+    by = upload.uploaded_by
+    # A draft's earlier list was never sent: nothing refers to it, so its file goes. A
+    # list that was sent stays (its receipt fingerprints it), encrypted, with its upload.
+    superseded = None
+    if submission.state == SubmissionState.DRAFT and submission.applicants_file.name:
+        superseded = submission.applicants_file.name
+    submission.applicants_file_sha256 = upload.sha256
+    submission.applicants_file.name = upload.file.name
+    recompute_totals(submission)
+    log(
+        instance=submission,
+        action="push.submission.list_uploaded",
+        user=by,
+        data={"rows": count, "sha256": upload.sha256, "upload": upload.pk},
+    )
+    if superseded and superseded != upload.file.name:
+        transaction.on_commit(lambda: _forget_superseded(superseded))
 
 
 def _forget_superseded(name: str) -> None:

@@ -172,6 +172,7 @@ class BackgroundWriter:
 
     def __init__(self, *, pending: int = 3):
         self.error = None
+        self.cancelled = False
         self.threaded = connection.vendor == "postgresql"
         if not self.threaded:
             self._cursor = connection.cursor()
@@ -187,7 +188,7 @@ class BackgroundWriter:
             job = self._jobs.get()
             if job is None:
                 return
-            if self.error is None:
+            if self.error is None and not self.cancelled:
                 try:
                     job(self._cursor)
                 except BaseException as error:  # handed back to the caller
@@ -210,3 +211,42 @@ class BackgroundWriter:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+    def cancel(self) -> None:
+        """Skip the jobs still waiting, wait for the one running and forget any failure:
+        the caller rolls its transaction back."""
+        self.cancelled = True
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+# --- foreign keys checked batch by batch --------------------------------------------------
+
+
+def foreign_keys_immediate(*models) -> list[str]:
+    """On PostgreSQL, the deferrable foreign keys of `models`' tables checked at the end of
+    each statement, for the rest of the transaction, instead of all at commit: the checks of
+    a load then run batch by batch, in a BackgroundWriter, while the next batch is prepared.
+    Returns their names, for foreign_keys_deferred."""
+    if connection.vendor != "postgresql" or not models:
+        return []
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable "
+            "AND conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        names = sorted({row[0] for row in cursor.fetchall()})
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(connection.ops.quote_name(n) for n in names)} IMMEDIATE")
+    return names
+
+
+def foreign_keys_deferred(names: list[str]) -> None:
+    """Back to deferred (within a longer transaction that goes on)."""
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(connection.ops.quote_name(n) for n in names)} DEFERRED")
