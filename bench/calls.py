@@ -119,6 +119,27 @@ def main():
         print(f"{name}={value}")
 
 
+def _time_stages(services):
+    """Wall time spent in the upload's stages (calls.services' own functions, wrapped)."""
+    stages = {}
+
+    def timed(name):
+        real = getattr(services, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
+
+        setattr(services, name, wrapper)
+
+    for name in ("_store_upload", "read_list", "_stream_list", "_write_list", "_list_written", "duplicates"):
+        timed(name)
+    return stages
+
+
 def run_child(vendor, url, applicants, workers):
     prepare_database(vendor, url)
     import django
@@ -167,6 +188,7 @@ def run_child(vendor, url, applicants, workers):
     # Only lists as sent are compared: Lecce sends its list before Bari uploads.
     services.submit(submission=lecce_submission, by=officers[lecce.code])
     submission = services.open_submission(call=call, comune=bari, by=officers[bari.code])
+    stages = _time_stages(services)
     started = time.perf_counter()
     services.upload_applicants(submission=submission, content=content, filename="bari.csv", by=officers[bari.code])
     duplicates = services.duplicates(submission)
@@ -179,6 +201,9 @@ def run_child(vendor, url, applicants, workers):
         f"  eligible {submission.eligible_count} (A {submission.eligible_a}, B {submission.eligible_b}), need {submission.need} €, {len(duplicates)} also listed by Lecce"
     )
     print(f"{vendor}_applicants_seconds={elapsed:.2f}")
+    print(
+        "  stages (wall time, inclusive): " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
+    )
     if vendor == "postgresql" and workers:
         burst(workers)
     connections.close_all()
