@@ -343,7 +343,7 @@ def test_an_import_with_a_building_outside_its_comune_writes_nothing(entities):
 
 
 def test_the_api_refuses_coordinates_outside_the_comune(entities, arca_officer):
-    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api = APIClient()  # the API answers in Italian, the product's language
     api.force_authenticate(arca_officer)
     record = {
         "unit_id": "A1",
@@ -361,7 +361,7 @@ def test_the_api_refuses_coordinates_outside_the_comune(entities, arca_officer):
             "record": 1,
             "field": "building_latitude",
             "value": "41.127000",
-            "message": "The point (latitude 41,127000, longitude 16,872000) lies in Bari, not in Lecce: check the coordinates.",
+            "message": "Il punto (latitudine 41,127000, longitudine 16,872000) ricade in Bari, non in Lecce: verificare le coordinate.",
         }
     ]
     assert not Building.objects.exists()

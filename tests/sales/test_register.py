@@ -96,7 +96,7 @@ def test_a_unit_for_sale_or_in_an_open_plan_cannot_be_proposed_again(salento, sa
     second = services.create_plan(owner=salento, title="Secondo piano", by=salento_officer)
     with pytest.raises(ValidationError) as refused:
         services.add_units(plan=second, lines=lines_for([Unit.objects.get(pk=unit_id)]), by=salento_officer)
-    assert "Row 1, unit" in refused.value.messages[0]
+    assert refused.value.messages[0].startswith("Riga 1, alloggio: ")
     assert not second.lines.exists()
 
 
