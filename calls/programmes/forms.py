@@ -27,6 +27,9 @@ class InterventionForm(ItalianNumbersAdminForm):
         for name in REGION_FIELDS:
             if name in self.fields and (not manager or (instance.pk and name in FIXED_AFTER_CREATION)):
                 self.fields[name].disabled = True
+                # A fixed choice offers only its value, not every programme or entity of the region.
+                if instance.pk and hasattr(self.fields[name], "queryset"):
+                    self.fields[name].queryset = self.fields[name].queryset.filter(pk=getattr(instance, f"{name}_id"))
         beneficiary_id = instance.beneficiary_id if instance.pk else None
         if "buildings" in self.fields:
             self.fields["buildings"].queryset = (

@@ -20,6 +20,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.models import Entity, Unit
 
@@ -30,8 +31,9 @@ class SalePlanState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent to the Region")
     INTEGRATION_REQUESTED = "integration_requested", _("Integration requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    # A plan (il piano) is masculine in Italian; other records' "Approved" are feminine.
+    APPROVED = "approved", pgettext_lazy("sale plan state", "Approved")
+    REJECTED = "rejected", pgettext_lazy("sale plan state", "Rejected")
 
 
 # The owner may change the plan's units only in these states.

@@ -142,3 +142,14 @@ def test_the_region_corrects_the_funding_but_not_the_beneficiary(client, region_
     saved = Intervention.objects.get(pk=salento_intervention.pk)
     assert (saved.title, saved.funded_amount) == ("Titolo corretto", Decimal("900000.00"))
     assert saved.beneficiary == entities[ARCA_SUD_SALENTO]
+
+
+def test_the_beneficiarys_form_offers_only_the_fixed_beneficiary_and_programme(
+    client, arca_officer, salento_intervention
+):
+    client.force_login(arca_officer)
+    form = client.get(reverse("programmes_intervention_modeladmin_edit", args=[salento_intervention.pk])).context[
+        "form"
+    ]
+    assert [entity.pk for entity in form.fields["beneficiary"].queryset] == [salento_intervention.beneficiary_id]
+    assert [programme.pk for programme in form.fields["programme"].queryset] == [salento_intervention.programme_id]

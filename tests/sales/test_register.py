@@ -144,3 +144,12 @@ def test_an_integration_after_its_deadline_is_refused(salento, salento_officer, 
         services.send(plan=plan, by=salento_officer)
     assert late.value.code == "late"
     assert ProtocolEntry.objects.filter(kind="sale_plan").count() == 1
+
+
+def test_a_plans_states_agree_with_il_piano_in_italian():
+    from django.utils import translation
+
+    from calls.sales.models import SalePlanState
+
+    with translation.override("it"):
+        assert (str(SalePlanState.APPROVED.label), str(SalePlanState.REJECTED.label)) == ("Approvato", "Respinto")
