@@ -340,7 +340,7 @@ def parse_applicant_file(call: Call, content: bytes, filename: str, *, progress=
     return rows, problems
 
 
-STREAM_ROWS = 10_000
+STREAM_ROWS = 5_000
 
 
 def clean_applicant_chunks(call: Call, table: Table, *, chunk_rows: int | None = None):

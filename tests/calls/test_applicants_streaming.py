@@ -4,6 +4,7 @@ is rolled back and the file is checked and reported row by row as always. These 
 through calls.services.upload_applicants (the admin's and the API's path) on both databases;
 the chunks are made small so that a short list has several."""
 
+import gc
 from decimal import Decimal as D
 
 import pytest
@@ -73,6 +74,7 @@ def test_the_rows_written_are_those_of_the_row_by_row_path(ready, bari_calls, ch
     upload = ApplicantUpload.objects.filter(submission=ready).latest("pk")
     assert upload.status == UploadStatus.DONE and ready.applicants_file.name == upload.file.name
     assert sealed.unseal(upload.file) == content
+    assert gc.isenabled()
 
 
 def test_a_wrong_row_late_in_the_list_writes_nothing_and_is_reported_as_before(
@@ -142,6 +144,7 @@ def test_a_failure_after_the_rows_are_sent_leaves_nothing_written(ready, bari_ca
             submission=ready, content=as_csv(varied_rows(count=50)), filename="elenco.csv", by=bari_calls
         )
     assert sum(chunks) == 50
+    assert gc.isenabled()  # the collector, paused while the list is read and written, is back
     assert stored(ready) == before
     ready.refresh_from_db()
     assert ready.applicant_count == 3 and ready.applicants_file.name == file_before
