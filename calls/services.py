@@ -327,9 +327,11 @@ def process_upload(upload: ApplicantUpload, *, content: bytes | None = None) -> 
                     upload, [CellProblem(0, "", "", redact_fiscal_codes(refused.message))], code=refused.code
                 )
             del content
+            total = len(table.rows)
+            _set(upload, total_rows=total)
             streamed = _stream_list(upload, table)
         if streamed:
-            _set(upload, status=UploadStatus.DONE, finished_at=timezone.now())
+            _set(upload, status=UploadStatus.DONE, processed_rows=total, finished_at=timezone.now())
             return upload
         try:
             rows, problems = parse_applicant_file(

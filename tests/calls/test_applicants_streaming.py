@@ -73,6 +73,7 @@ def test_the_rows_written_are_those_of_the_row_by_row_path(ready, bari_calls, ch
     assert ready.applicant_count == 70
     upload = ApplicantUpload.objects.filter(submission=ready).latest("pk")
     assert upload.status == UploadStatus.DONE and ready.applicants_file.name == upload.file.name
+    assert (upload.processed_rows, upload.total_rows) == (70, 70)  # the progress shown, as before
     assert sealed.unseal(upload.file) == content
     assert gc.isenabled()
 
