@@ -247,7 +247,9 @@ def test_a_crash_while_checking_a_list_keeps_no_code_in_logs_or_task_results(
     def crash(*args, **kwargs):
         raise RuntimeError(f"unexpected value {code}")
 
+    # Both ways a list is checked: row by row, and (PostgreSQL) chunk by chunk while written.
     monkeypatch.setattr(services, "parse_applicant_file", crash)
+    monkeypatch.setattr(services, "clean_applicant_chunks", crash)
     settings.PUSH_APPLICANTS_INLINE_BYTES = 10
     client.force_login(bari_calls_officer)
     results = []
