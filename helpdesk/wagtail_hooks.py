@@ -4,9 +4,10 @@ audit-log actions."""
 
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_wiring import register_audit_actions, register_menu_item, register_urls
+
 from . import policy, transitions
 from .admin import downloads, views
-from .admin_wiring import register_audit_actions, register_menu_item, register_urls
 
 register_menu_item(
     _("Helpdesk"),

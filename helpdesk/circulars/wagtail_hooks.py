@@ -3,7 +3,8 @@ count, one COUNT), URLs (helpdesk/circulars/admin/) and audit-log actions."""
 
 from django.utils.translation import gettext_lazy as _
 
-from ..admin_wiring import register_audit_actions, register_menu_item, register_urls
+from core.admin_wiring import register_audit_actions, register_menu_item, register_urls
+
 from . import policy, selectors, services
 from .admin import views
 

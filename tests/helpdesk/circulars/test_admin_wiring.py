@@ -1,4 +1,4 @@
-"""The helpdesk's and the circulars' screens in the admin (helpdesk/admin_wiring.py): each menu
+"""The helpdesk's and the circulars' screens in the admin (core/admin_wiring.py): each menu
 item shown only to whom its policy says, the inbox's item with the unread count, the screens'
 URLs, and the audit actions' labels in the history."""
 

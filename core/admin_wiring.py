@@ -1,5 +1,5 @@
-"""How the helpdesk's apps (tickets, circulars) wire their screens into Wagtail's admin, in one
-place: a side-menu item shown to whom a policy predicate says (optionally with a count in its
+"""How an app wires its screens into Wagtail's admin, in one place (the helpdesk, the
+circulars, the programmes and the sale plans use it): a side-menu item shown to whom a policy predicate says (optionally with a count in its
 label, one query), the screens' URLs, and the labels of their audit-log actions."""
 
 from django.urls import path, reverse_lazy
