@@ -72,22 +72,13 @@ def run_child(vendor, url, units, statement):
     from django.db import connection, connections
     from django.test import Client, override_settings
     from django.urls import reverse
-    from properties import OWNER_CODE, write_units_csv
+    from properties import bench_people, write_units_csv
 
-    from registry import roles
-    from registry.models import Area, Entity, Membership, Role, Unit, User
-    from registry.seeding import load_reference_entities
+    from registry.models import Unit
     from registry.stock.services import create_import_job
 
     call_command("migrate", verbosity=0)
-    load_reference_entities()
-    owner = Entity.objects.get(code=OWNER_CODE)
-    officer = User.objects.create(username="bench.officer", email="bench.officer@example.it")
-    Membership.objects.create(user=officer, entity=owner, role=Role.OFFICER, area=Area.PROPERTY_REGISTER)
-    roles.sync_user_groups(officer)
-    reviewer = User.objects.create(username="bench.reviewer", email="bench.reviewer@example.it")
-    Membership.objects.create(user=reviewer, entity=Entity.objects.get(kind="region"), role=Role.REVIEWER)
-    roles.sync_user_groups(reviewer)
+    owner, officer, reviewer = bench_people()
 
     started = time.perf_counter()
     csv_path = ROOT / "var" / f"bench-exports-{vendor}.csv"

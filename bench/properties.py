@@ -114,6 +114,24 @@ def main():
         print(f"{name}={final[name]}")
 
 
+def bench_people():
+    """The reference entities, the owner of the benchmark's units, an officer of its register
+    and a regional reviewer (Django set up, database migrated)."""
+    from registry import roles
+    from registry.models import Area, Entity, Membership, Role, User
+    from registry.seeding import load_reference_entities
+
+    load_reference_entities()
+    owner = Entity.objects.get(code=OWNER_CODE)
+    officer = User.objects.create(username="bench.officer", email="bench.officer@example.it")
+    Membership.objects.create(user=officer, entity=owner, role=Role.OFFICER, area=Area.PROPERTY_REGISTER)
+    roles.sync_user_groups(officer)
+    reviewer = User.objects.create(username="bench.reviewer", email="bench.reviewer@example.it")
+    Membership.objects.create(user=reviewer, entity=Entity.objects.get(kind="region"), role=Role.REVIEWER)
+    roles.sync_user_groups(reviewer)
+    return owner, officer, reviewer
+
+
 def run_child(vendor, url, units):
     prepare_database(vendor, url)
     sys.path.insert(0, str(ROOT))
@@ -126,20 +144,11 @@ def run_child(vendor, url, units):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from registry import roles
-    from registry.models import Area, Entity, Membership, Role, Unit, User
-    from registry.seeding import load_reference_entities
+    from registry.models import Unit
     from registry.stock.services import create_import_job
 
     call_command("migrate", verbosity=0)
-    load_reference_entities()
-    owner = Entity.objects.get(code=OWNER_CODE)
-    officer = User.objects.create(username="bench.officer", email="bench.officer@example.it")
-    Membership.objects.create(user=officer, entity=owner, role=Role.OFFICER, area=Area.PROPERTY_REGISTER)
-    roles.sync_user_groups(officer)
-    reviewer = User.objects.create(username="bench.reviewer", email="bench.reviewer@example.it")
-    Membership.objects.create(user=reviewer, entity=Entity.objects.get(kind="region"), role=Role.REVIEWER)
-    roles.sync_user_groups(reviewer)
+    owner, officer, reviewer = bench_people()
 
     started = time.perf_counter()
     csv_path = ROOT / "var" / f"bench-units-{vendor}.csv"
